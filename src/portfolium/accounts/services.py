@@ -1,0 +1,191 @@
+"""Writes for people, teams, role memberships and personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from portfolium.accounts.models import ApiToken, Membership, Role, Team, User
+from portfolium.accounts.roles import role_map_for, role_map_forget
+from portfolium.audit.models import AuditAction
+from portfolium.audit.services import audit_record
+from portfolium.core.errors import NotFound, PermissionDenied, ValidationError
+from portfolium.core.validation import clean_model
+
+TOKEN_PREFIX = "pfm_"
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str | None, email: str = "", display_name: str = "",
+    is_superuser: bool = False, job_title: str = "", check_password: bool = True,
+) -> User:
+    username = (username or "").strip()
+    if not username:
+        raise ValidationError({"username": "a username is required"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"the username {username!r} is taken"})
+    user = User(username=username, email=email, display_name=display_name, job_title=job_title,
+                is_superuser=is_superuser, is_staff=is_superuser)
+    if password:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except DjangoValidationError as exc:
+                raise ValidationError({"password": " ".join(exc.messages)}) from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    clean_model(user, exclude=["password"])
+    user.save()
+    return user
+
+
+def _require_admin_on_scope(actor: Any, *, portfolio: int | None, program: int | None, project: int | None) -> None:
+    from portfolium.portfolios.access import portfolio_get_for_user, program_get_for_user
+    from portfolium.projects.access import project_get_for_user
+
+    if portfolio:
+        portfolio_get_for_user(actor, portfolio, need=Role.ADMIN)
+    elif program:
+        program_get_for_user(actor, program, need=Role.ADMIN)
+    elif project:
+        project_get_for_user(actor, project, need=Role.ADMIN)
+    else:
+        raise ValidationError({"scope": "give one of portfolio, program or project"})
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: Any, role: int, user: int | None = None, team: int | None = None,
+    portfolio: int | None = None, program: int | None = None, project: int | None = None,
+) -> Membership:
+    """Give a user or team a role on one scope (needs admin there). Granting again changes the role."""
+    if sum(x is not None for x in (portfolio, program, project)) != 1:
+        raise ValidationError({"scope": "give exactly one of portfolio, program or project"})
+    if (user is None) == (team is None):
+        raise ValidationError({"user": "give exactly one of user or team"})
+    if role not in Role.values:
+        raise ValidationError({"role": f"expected one of {', '.join(f'{r.value} ({r.label})' for r in Role)}"})
+    _require_admin_on_scope(actor, portfolio=portfolio, program=program, project=project)
+    if user is not None and not User.objects.filter(pk=user, is_active=True).exists():
+        raise ValidationError({"user": "no such active user"})
+    if team is not None and not Team.objects.filter(pk=team).exists():
+        raise ValidationError({"team": "no such team"})
+    membership, created = Membership.objects.update_or_create(
+        user_id=user, team_id=team, portfolio_id=portfolio, program_id=program, project_id=project,
+        defaults={"role": role},
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=membership,
+                 changes={"user": user, "team": team, "role": Role(role).label},
+                 portfolio_id=portfolio, program_id=program, project_id=project)
+    role_map_forget(actor)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    _require_admin_on_scope(actor, portfolio=membership.portfolio_id, program=membership.program_id,
+                            project=membership.project_id)
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=membership,
+                 changes={"user": membership.user_id, "team": membership.team_id, "role": Role(membership.role).label},
+                 portfolio_id=membership.portfolio_id, program_id=membership.program_id,
+                 project_id=membership.project_id)
+    membership.delete()
+    role_map_forget(actor)
+
+
+def membership_get_for_user(actor: Any, membership_id: int) -> Membership:
+    membership = Membership.objects.filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound("membership")
+    rolemap = role_map_for(actor)
+    if membership.portfolio_id:
+        held = rolemap.portfolio_role(membership.portfolio_id)
+    elif membership.program_id:
+        held = rolemap.program_role(membership.program_id, membership.program.portfolio_id)
+    else:
+        p = membership.project
+        held = rolemap.project_role(p.pk, p.program_id, p.portfolio_id)
+    if held is None:
+        raise NotFound("membership")
+    return membership
+
+
+# --- teams (organisation level: administrators manage them, everyone may see them) -----------------------
+
+
+@transaction.atomic
+def team_create(*, actor: Any, name: str, description: str = "", members: list[int] | None = None) -> Team:
+    if not role_map_for(actor).is_admin:
+        raise PermissionDenied("only an organisation administrator can manage teams")
+    team = Team(name=(name or "").strip(), description=description)
+    clean_model(team)
+    team.save()
+    if members:
+        team_set_members(actor=actor, team=team, members=members)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=team, changes={"name": team.name})
+    return team
+
+
+@transaction.atomic
+def team_set_members(*, actor: Any, team: Team, members: list[int]) -> Team:
+    if not role_map_for(actor).is_admin:
+        raise PermissionDenied("only an organisation administrator can manage teams")
+    found = set(User.objects.filter(pk__in=members, is_active=True).values_list("id", flat=True))
+    missing = sorted(set(members) - found)
+    if missing:
+        raise ValidationError({"members": f"no active users with ids {missing}"})
+    old = sorted(team.members.values_list("id", flat=True))
+    team.members.set(found)
+    if old != sorted(found):
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=team, changes={"members": [old, sorted(found)]})
+    return team
+
+
+# --- API tokens -------------------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is safe here, unlike for passwords.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: Any, name: str) -> tuple[ApiToken, str]:
+    """Returns the stored token and the secret, which is shown once and never again."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "name the token after the script that will use it"})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:100], prefix=secret[:12], digest=_digest(secret))
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: Any, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound("token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def api_token_authenticate(secret: str) -> User | None:
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

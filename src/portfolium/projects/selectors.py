@@ -1,0 +1,337 @@
+"""Reads for projects and tasks: the portfolio overview, the WBS outline, "My work" and rollups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portfolium.accounts.roles import role_map_for
+from portfolium.core.errors import ValidationError
+from portfolium.portfolios.customfields import custom_filter_kwargs
+from portfolium.portfolios.models import CustomFieldDefinition, Portfolio
+from portfolium.projects.models import (
+    HEALTH_SEVERITY,
+    Health,
+    Project,
+    Stage,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+
+PROJECT_SORTS = {
+    "code": "code",
+    "name": "name",
+    "stage": "stage",
+    "health": "health_rank",
+    "priority": "priority",
+    "progress": "progress",
+    "start": "start",
+    "finish": "finish",
+    "manager": "manager__display_name",
+    "portfolio": "portfolio__name",
+    "program": "program__name",
+    "tasks": "task_count",
+    "updated": "updated_at",
+}
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    portfolio: int | None = None
+    include_sub_portfolios: bool = True
+    program: int | None = None
+    stage: Sequence[str] = ()
+    health: Sequence[str] = ()
+    priority: Sequence[int] = ()
+    manager: int | None = None
+    tag: str | None = None
+    search: str | None = None
+    starts_after: dt.date | None = None
+    finishes_before: dt.date | None = None
+    custom: dict[str, str] = field(default_factory=dict)  # key -> raw value ("v", ">=v", "<=v")
+    sort: str = "code"
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def project_list(*, user: Any, filters: ProjectFilters | None = None) -> QuerySet[Project]:
+    """Visible projects, filtered and sorted. The query count does not grow with the number of rows."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    f = filters or ProjectFilters()
+    qs = (
+        Project.objects.filter(role_map_for(user).project_q())
+        .select_related("portfolio", "program", "manager", "sponsor")
+        .prefetch_related("tags")
+        .annotate(
+            health_rank=Case(
+                *(When(health=h, then=Value(rank)) for h, rank in HEALTH_SEVERITY.items()),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    if f.portfolio is not None:
+        ids = portfolio_descendant_ids(f.portfolio) if f.include_sub_portfolios else [f.portfolio]
+        qs = qs.filter(portfolio_id__in=ids)
+    if f.program is not None:
+        qs = qs.filter(program_id=f.program)
+    _check_choices("stage", f.stage, Stage.values)
+    _check_choices("health", f.health, Health.values)
+    if f.stage:
+        qs = qs.filter(stage__in=f.stage)
+    if f.health:
+        qs = qs.filter(health__in=f.health)
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.manager is not None:
+        qs = qs.filter(manager_id=f.manager)
+    if f.tag:
+        qs = qs.filter(tags__name=f.tag.strip().lower())
+    if f.search:
+        qs = qs.filter(Q(name__icontains=f.search) | Q(code__icontains=f.search) | Q(description__icontains=f.search))
+    if f.starts_after:
+        qs = qs.filter(start__gte=f.starts_after)
+    if f.finishes_before:
+        qs = qs.filter(finish__lte=f.finishes_before)
+    if f.custom:
+        definitions = {
+            d.key: d
+            for d in CustomFieldDefinition.objects.filter(target="project", key__in=list(f.custom))
+        }
+        for key, raw in f.custom.items():
+            if key not in definitions:
+                raise ValidationError({f"cf_{key}": "no project custom field has this key"})
+            qs = qs.filter(**custom_filter_kwargs(definitions[key], raw))
+    return qs.order_by(*_ordering(f.sort), "id")
+
+
+def _check_choices(name: str, values: Iterable[str], allowed: Iterable[str]) -> None:
+    bad = sorted(set(values) - set(allowed))
+    if bad:
+        raise ValidationError({name: f"unknown value {', '.join(bad)}; expected one of {', '.join(allowed)}"})
+
+
+def _ordering(sort: str) -> list[str]:
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key not in PROJECT_SORTS:
+        raise ValidationError({"sort": f"cannot sort by {key!r}; use one of {', '.join(PROJECT_SORTS)}"})
+    column = PROJECT_SORTS[key]
+    return [f"-{column}" if descending else column]
+
+
+def portfolio_descendant_ids(portfolio_id: int) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for pid, parent in Portfolio.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(pid)
+    out, stack = [], [portfolio_id]
+    while stack:
+        pid = stack.pop()
+        if pid in out:
+            continue
+        out.append(pid)
+        stack.extend(children.get(pid, []))
+    return out
+
+
+def overdue_counts(project_ids: Sequence[int]) -> dict[int, int]:
+    """Open tasks past their due date, per project: one grouped query for a page of projects."""
+    rows = (
+        Task.objects.filter(project_id__in=list(project_ids), due_date__lt=today())
+        .exclude(status=TaskStatus.DONE)
+        .values("project_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["project_id"]: r["n"] for r in rows}
+
+
+@dataclass
+class Rollup:
+    """What a set of projects adds up to: counts, weighted progress, dates and health."""
+
+    projects: int = 0
+    tasks: int = 0
+    tasks_done: int = 0
+    tasks_blocked: int = 0
+    progress: Decimal = Decimal("0")
+    start: dt.date | None = None
+    finish: dt.date | None = None
+    health: str = Health.GREEN
+    by_health: dict[str, int] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+
+def rollup_projects(projects: Iterable[Project]) -> Rollup:
+    """Roll project figures up (program, portfolio): progress weighted by task count; worst health wins,
+    ignoring closed and cancelled projects."""
+    out = Rollup()
+    weighted = Decimal("0")
+    weight = 0
+    worst = -1
+    for p in projects:
+        out.projects += 1
+        out.tasks += p.task_count
+        out.tasks_done += p.task_done_count
+        out.tasks_blocked += p.task_blocked_count
+        w = max(p.task_count, 1)
+        weighted += p.progress * w
+        weight += w
+        start = p.rollup_start or p.start
+        finish = p.rollup_finish or p.finish
+        if start and (out.start is None or start < out.start):
+            out.start = start
+        if finish and (out.finish is None or finish > out.finish):
+            out.finish = finish
+        out.by_health[p.health] = out.by_health.get(p.health, 0) + 1
+        out.by_stage[p.stage] = out.by_stage.get(p.stage, 0) + 1
+        if p.stage not in (Stage.CLOSED, Stage.CANCELLED) and HEALTH_SEVERITY[Health(p.health)] > worst:
+            worst = HEALTH_SEVERITY[Health(p.health)]
+            out.health = p.health
+    if weight:
+        out.progress = (weighted / weight).quantize(Decimal("0.1"))
+    return out
+
+
+# --- the WBS outline --------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutlineRow:
+    task: Task
+    depth: int
+    wbs: str
+    is_summary: bool
+    progress: int
+    start: dt.date | None
+    finish: dt.date | None
+    children: list[OutlineRow] = field(default_factory=list)
+
+
+def wbs_outline(*, project: Project) -> list[OutlineRow]:
+    """The project's WBS in outline order with WBS codes (1, 1.2, 1.2.3) and summary rows rolled up from
+    their children. Two queries however large the project."""
+    tasks = list(
+        Task.objects.filter(project=project).select_related("owner").prefetch_related("assignees")
+        .order_by("parent_id", "position", "id")
+    )
+    return build_outline(tasks)
+
+
+def build_outline(tasks: Sequence[Task]) -> list[OutlineRow]:
+    by_parent: dict[int | None, list[Task]] = {}
+    for t in tasks:
+        by_parent.setdefault(t.parent_id, []).append(t)
+    for siblings in by_parent.values():
+        siblings.sort(key=lambda t: (t.position, t.pk))
+    flat: list[OutlineRow] = []
+
+    def visit(parent: int | None, prefix: str, depth: int) -> list[OutlineRow]:
+        rows: list[OutlineRow] = []
+        for index, t in enumerate(by_parent.get(parent, []), start=1):
+            code = f"{prefix}{index}"
+            row = OutlineRow(t, depth, code, False, t.percent_complete, t.start, t.finish or t.due_date)
+            flat.append(row)
+            row.children = visit(t.pk, f"{code}.", depth + 1)
+            if row.children:
+                row.is_summary = True
+                _roll_summary(row)
+            rows.append(row)
+        return rows
+
+    visit(None, "", 0)
+    return flat
+
+
+def task_weight(task: Task) -> Decimal:
+    """Leaf weight for progress rollups: estimated hours, else one day; milestones weigh nothing."""
+    if task.kind == TaskKind.MILESTONE:
+        return Decimal("0")
+    return task.estimate_hours if task.estimate_hours else Decimal("8")
+
+
+def _roll_summary(row: OutlineRow) -> None:
+    leaves = _leaves(row)
+    total = sum((task_weight(r.task) for r in leaves), Decimal("0"))
+    if total:
+        done = sum((task_weight(r.task) * r.task.percent_complete for r in leaves), Decimal("0"))
+        row.progress = int((done / total).to_integral_value())
+    elif leaves:
+        row.progress = round(sum(r.task.percent_complete for r in leaves) / len(leaves))
+    starts = [r.start for r in row.children if r.start]
+    finishes = [r.finish for r in row.children if r.finish]
+    row.start = min(starts) if starts else row.task.start
+    row.finish = max(finishes) if finishes else (row.task.finish or row.task.due_date)
+
+
+def _leaves(row: OutlineRow) -> list[OutlineRow]:
+    if not row.children:
+        return [row]
+    out: list[OutlineRow] = []
+    for child in row.children:
+        out.extend(_leaves(child))
+    return out
+
+
+# --- My work and task lists -------------------------------------------------------------------------------
+
+
+def my_work(*, user: Any, include_done: bool = False) -> QuerySet[Task]:
+    """Tasks the user owns or is assigned to, across every project they can see, soonest due first."""
+    from django.db.models import F
+
+    qs = (
+        Task.objects.filter(Q(owner_id=user.pk) | Q(assignees=user.pk))
+        .filter(role_map_for(user).project_q("project__"))
+        .select_related("project", "owner")
+        .distinct()
+    )
+    if not include_done:
+        qs = qs.exclude(status=TaskStatus.DONE)
+    return qs.order_by(F("due_date").asc(nulls_last=True), "project__code", "id")
+
+
+def task_list(
+    *,
+    user: Any,
+    project_id: int | None = None,
+    status: Sequence[str] = (),
+    owner: int | None = None,
+    assignee: int | None = None,
+    kind: str | None = None,
+    due_before: dt.date | None = None,
+    search: str | None = None,
+    custom: dict[str, str] | None = None,
+) -> QuerySet[Task]:
+    qs = Task.objects.filter(role_map_for(user).project_q("project__")).select_related("project", "owner")
+    if project_id is not None:
+        qs = qs.filter(project_id=project_id)
+    _check_choices("status", status, TaskStatus.values)
+    if status:
+        qs = qs.filter(status__in=status)
+    if owner is not None:
+        qs = qs.filter(owner_id=owner)
+    if assignee is not None:
+        qs = qs.filter(assignees=assignee)
+    if kind:
+        _check_choices("kind", [kind], TaskKind.values)
+        qs = qs.filter(kind=kind)
+    if due_before:
+        qs = qs.filter(due_date__lte=due_before)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    if custom:
+        definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(target="task", key__in=list(custom))}
+        for key, raw in custom.items():
+            if key not in definitions:
+                raise ValidationError({f"cf_{key}": "no task custom field has this key"})
+            qs = qs.filter(**custom_filter_kwargs(definitions[key], raw))
+    return qs.prefetch_related("assignees").order_by("project_id", "parent_id", "position", "id")

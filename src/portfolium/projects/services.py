@@ -1,0 +1,586 @@
+"""Writes for projects, their WBS, dependencies, checklists, comments and goal links.
+
+Each service is one transaction that records an audit event and keeps the project's rollup fields current.
+Callers fetch the objects through ``projects.access``; services check rights on anything else they touch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from portfolium.accounts.models import Role
+from portfolium.accounts.roles import role_map_for
+from portfolium.audit.models import AuditAction
+from portfolium.audit.services import audit_record, diff, snapshot
+from portfolium.core.access import require_role
+from portfolium.core.errors import PermissionDenied, ValidationError
+from portfolium.core.validation import assign, clean_model
+from portfolium.portfolios.access import portfolio_get_for_user
+from portfolium.portfolios.customfields import custom_values_clean
+from portfolium.portfolios.models import FieldTarget, Program, StrategicGoal
+from portfolium.portfolios.selectors import custom_field_definitions, portfolio_ancestor_ids
+from portfolium.projects.access import project_role
+from portfolium.projects.models import (
+    ChecklistItem,
+    Comment,
+    Project,
+    ProjectGoal,
+    Tag,
+    Task,
+    TaskDependency,
+    TaskKind,
+    TaskStatus,
+)
+from portfolium.projects.selectors import task_weight
+
+PROJECT_FIELDS = (
+    "portfolio", "program", "code", "name", "description", "sponsor", "manager", "stage",
+    "start", "finish", "priority", "health", "health_reason",
+)
+TASK_FIELDS = (
+    "kind", "name", "description", "owner", "status", "blocked_reason", "priority", "start", "finish",
+    "due_date", "estimate_hours", "estimate_points", "percent_complete",
+)
+# What a contributor may change on a task; the rest of the plan is the manager's.
+TASK_CONTRIBUTOR_FIELDS = {"status", "blocked_reason", "percent_complete", "description", "custom_fields"}
+
+
+def _scope(project: Project) -> dict[str, Any]:
+    return {"portfolio_id": project.portfolio_id, "program_id": project.program_id, "project_id": project.pk}
+
+
+# --- projects ---------------------------------------------------------------------------------------------
+
+
+def _check_program(data: dict[str, Any], portfolio_id: int, actor: Any) -> None:
+    program_id = data.get("program")
+    if program_id is None:
+        return
+    program = Program.objects.filter(pk=program_id).only("portfolio_id").first()
+    if program is None or role_map_for(actor).program_role(program.pk, program.portfolio_id) is None:
+        raise ValidationError({"program": "no such program"})
+    if program.portfolio_id != portfolio_id:
+        raise ValidationError({"program": "the program belongs to another portfolio"})
+
+
+def _normalise_tags(names: Iterable[str]) -> list[Tag]:
+    clean = sorted({n.strip().lower() for n in names if n and n.strip()})
+    for name in clean:
+        if len(name) > 50:
+            raise ValidationError({"tags": f"tag {name[:20]!r}… is longer than 50 characters"})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    missing = [Tag(name=n) for n in clean if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=clean)}
+    return [existing[n] for n in clean]
+
+
+@transaction.atomic
+def project_create(*, actor: Any, data: dict[str, Any]) -> Project:
+    """Needs manager on the portfolio, or on the program the project is created in."""
+    data = dict(data)
+    tags = data.pop("tags", None)
+    custom = data.pop("custom_fields", None) or {}
+    portfolio_id = data.get("portfolio")
+    if portfolio_id is None:
+        raise ValidationError({"portfolio": "a project belongs to a portfolio"})
+    rolemap = role_map_for(actor)
+    held = rolemap.program_role(data.get("program"), portfolio_id) if data.get("program") else rolemap.portfolio_role(portfolio_id)
+    if rolemap.portfolio_role(portfolio_id) is None and held is None:
+        raise ValidationError({"portfolio": "no such portfolio"})
+    require_role(held, Role.MANAGER, "portfolio")
+    _check_program(data, portfolio_id, actor)
+    project = Project()
+    assign(project, data, PROJECT_FIELDS)
+    project.custom_fields = custom_values_clean(
+        custom_field_definitions(portfolio_id=portfolio_id, target=FieldTarget.PROJECT), custom
+    )
+    clean_model(project)
+    project.save()
+    if tags:
+        project.tags.set(_normalise_tags(tags))
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=project,
+                 changes={**snapshot(project, PROJECT_FIELDS), "tags": sorted(tags or [])}, **_scope(project))
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Project:
+    """Needs manager on the project; moving it to another portfolio needs manager there too."""
+    data = dict(data)
+    tags = data.pop("tags", None)
+    custom = data.pop("custom_fields", None)
+    before = snapshot(project, PROJECT_FIELDS)
+    before_custom = dict(project.custom_fields)
+    if "portfolio" in data and data["portfolio"] != project.portfolio_id:
+        portfolio_get_for_user(actor, data["portfolio"], need=Role.MANAGER)
+        if "program" not in data:
+            data["program"] = None
+    target_portfolio = data.get("portfolio", project.portfolio_id)
+    if "program" in data and data["program"] != project.program_id:
+        _check_program(data, target_portfolio, actor)
+    assign(project, data, PROJECT_FIELDS)
+    if custom is not None:
+        project.custom_fields = custom_values_clean(
+            custom_field_definitions(portfolio_id=target_portfolio, target=FieldTarget.PROJECT),
+            custom, existing=project.custom_fields,
+        )
+    clean_model(project)
+    changes = diff(before, snapshot(project, PROJECT_FIELDS))
+    update_fields = list(changes)
+    if project.custom_fields != before_custom:
+        changes["custom_fields"] = [before_custom, project.custom_fields]
+        update_fields.append("custom_fields")
+    if tags is not None:
+        old_tags = sorted(project.tags.values_list("name", flat=True))
+        new = _normalise_tags(tags)
+        if [t.name for t in new] != old_tags:
+            project.tags.set(new)
+            changes["tags"] = [old_tags, [t.name for t in new]]
+    if update_fields:
+        project.save(update_fields=[*update_fields, "updated_at"])
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=project, changes=changes, **_scope(project))
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: Any, project: Project) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=project,
+                 changes=snapshot(project, PROJECT_FIELDS), **_scope(project))
+    project.delete()
+
+
+def project_rollup_refresh(*, project: Project) -> None:
+    """Recompute the project's rollup fields from its leaf tasks (one query, one update)."""
+    rows = list(
+        Task.objects.filter(project_id=project.pk).values_list(
+            "id", "parent_id", "kind", "status", "percent_complete", "estimate_hours", "start", "finish", "due_date"
+        )
+    )
+    parents = {r[1] for r in rows if r[1] is not None}
+    total = done_weight = Decimal("0")
+    starts, finishes = [], []
+    count = done = blocked = 0
+    for pk, _parent, kind, status, pct, hours, start, finish, due in rows:
+        count += 1
+        done += status == TaskStatus.DONE
+        blocked += status == TaskStatus.BLOCKED
+        if start:
+            starts.append(start)
+        if finish or due:
+            finishes.append(finish or due)
+        if pk in parents:
+            continue
+        weight = task_weight(Task(kind=kind, estimate_hours=hours))
+        total += weight
+        done_weight += weight * pct
+    progress = (done_weight / total).quantize(Decimal("0.1")) if total else Decimal("0")
+    Project.objects.filter(pk=project.pk).update(
+        progress=progress, task_count=count, task_done_count=done, task_blocked_count=blocked,
+        rollup_start=min(starts) if starts else None, rollup_finish=max(finishes) if finishes else None,
+    )
+    project.progress, project.task_count, project.task_done_count = progress, count, done
+    project.task_blocked_count = blocked
+
+
+# --- tasks and the WBS ------------------------------------------------------------------------------------
+
+
+def _validate_task_state(task: Task) -> None:
+    if task.status == TaskStatus.BLOCKED and not task.blocked_reason.strip():
+        raise ValidationError({"blocked_reason": "say why the task is blocked"})
+    if task.status != TaskStatus.BLOCKED:
+        task.blocked_reason = ""
+    if task.status == TaskStatus.DONE:
+        task.percent_complete = 100
+    if task.kind == TaskKind.MILESTONE and task.start and task.finish and task.start != task.finish:
+        raise ValidationError({"finish": "a milestone has no duration: start and finish must be the same day"})
+    if task.start and task.finish and task.finish < task.start:
+        raise ValidationError({"finish": "the finish date is before the start date"})
+
+
+def _check_people(data: dict[str, Any], fields: Iterable[str]) -> None:
+    from portfolium.accounts.models import User
+
+    for name in fields:
+        value = data.get(name)
+        ids = value if isinstance(value, list) else ([value] if value is not None else [])
+        if ids and User.objects.filter(pk__in=ids, is_active=True).count() != len(set(ids)):
+            raise ValidationError({name: "no such active user"})
+
+
+def _check_parent(project: Project, parent_id: int | None, moving: Task | None = None) -> None:
+    if parent_id is None:
+        return
+    parent = Task.objects.filter(pk=parent_id, project=project).only("kind").first()
+    if parent is None:
+        raise ValidationError({"parent": "no such task in this project"})
+    if parent.kind == TaskKind.MILESTONE:
+        raise ValidationError({"parent": "a milestone cannot hold other tasks"})
+    if moving is not None:
+        ancestors = _ancestor_ids(project, parent_id)
+        if moving.pk in ancestors:
+            raise ValidationError({"parent": "a task cannot move under itself or its own subtasks"})
+
+
+def _ancestor_ids(project: Project, task_id: int) -> list[int]:
+    parents = dict(Task.objects.filter(project=project).values_list("id", "parent_id"))
+    out: list[int] = []
+    current: int | None = task_id
+    while current is not None and current not in out:
+        out.append(current)
+        current = parents.get(current)
+    return out
+
+
+@transaction.atomic
+def task_create(*, actor: Any, project: Project, data: dict[str, Any]) -> Task:
+    data = dict(data)
+    assignees = data.pop("assignees", None)
+    custom = data.pop("custom_fields", None) or {}
+    parent_id = data.pop("parent", None)
+    position = data.pop("position", None)
+    _check_parent(project, parent_id)
+    _check_people(data, ["owner"])
+    if assignees:
+        _check_people({"assignees": assignees}, ["assignees"])
+    task = Task(project=project, parent_id=parent_id)
+    assign(task, data, TASK_FIELDS)
+    task.custom_fields = custom_values_clean(
+        custom_field_definitions(portfolio_id=project.portfolio_id, target=FieldTarget.TASK), custom
+    )
+    _validate_task_state(task)
+    siblings = Task.objects.filter(project=project, parent_id=parent_id)
+    last = siblings.aggregate(m=Max("position"))["m"]
+    task.position = (last + 1) if last is not None else 0
+    clean_model(task, exclude=["project", "parent"])
+    task.save()
+    if assignees:
+        task.assignees.set(assignees)
+    if position is not None:
+        _place(task, parent_id, position)
+    project_rollup_refresh(project=project)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=task,
+                 changes={**snapshot(task, TASK_FIELDS), "parent": parent_id, "assignees": sorted(assignees or [])},
+                 **_scope(project))
+    return task
+
+
+@transaction.atomic
+def task_update(*, actor: Any, task: Task, data: dict[str, Any]) -> Task:
+    """Contributors may update progress and status; the rest of the plan needs manager on the project."""
+    data = dict(data)
+    project = task.project
+    held = project_role(actor, project)
+    if set(data) - TASK_CONTRIBUTOR_FIELDS:
+        if held is None or held < Role.MANAGER:
+            fields = ", ".join(sorted(set(data) - TASK_CONTRIBUTOR_FIELDS))
+            raise PermissionDenied(f"changing {fields} needs the manager role on this project")
+    assignees = data.pop("assignees", None)
+    custom = data.pop("custom_fields", None)
+    if "parent" in data or "position" in data:
+        raise ValidationError({"parent": "use the move operation to change a task's place in the WBS"})
+    _check_people(data, ["owner"])
+    before = snapshot(task, TASK_FIELDS)
+    before_custom = dict(task.custom_fields)
+    assign(task, data, TASK_FIELDS)
+    if task.kind == TaskKind.MILESTONE and task.children.exists():
+        raise ValidationError({"kind": "a task with subtasks cannot become a milestone"})
+    if custom is not None:
+        task.custom_fields = custom_values_clean(
+            custom_field_definitions(portfolio_id=project.portfolio_id, target=FieldTarget.TASK),
+            custom, existing=task.custom_fields,
+        )
+    _validate_task_state(task)
+    clean_model(task, exclude=["project", "parent"])
+    changes = diff(before, snapshot(task, TASK_FIELDS))
+    update_fields = list(changes)
+    if task.custom_fields != before_custom:
+        changes["custom_fields"] = [before_custom, task.custom_fields]
+        update_fields.append("custom_fields")
+    if assignees is not None:
+        _check_people({"assignees": assignees}, ["assignees"])
+        old = sorted(task.assignees.values_list("id", flat=True))
+        if sorted(set(assignees)) != old:
+            task.assignees.set(assignees)
+            changes["assignees"] = [old, sorted(set(assignees))]
+    if update_fields:
+        task.save(update_fields=[*update_fields, "updated_at"])
+        project_rollup_refresh(project=project)
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, changes=changes, **_scope(project))
+    return task
+
+
+@transaction.atomic
+def task_delete(*, actor: Any, task: Task) -> None:
+    """Deletes the task with its subtasks."""
+    project = task.project
+    subtree = len(_descendant_ids(task)) - 1
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=task,
+                 changes={**snapshot(task, TASK_FIELDS), "subtasks_deleted": subtree}, **_scope(project))
+    parent_id = task.parent_id
+    task.delete()
+    _renumber(project, parent_id)
+    project_rollup_refresh(project=project)
+
+
+def _descendant_ids(task: Task) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Task.objects.filter(project_id=task.project_id).values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    out, stack = [], [task.pk]
+    while stack:
+        pk = stack.pop()
+        out.append(pk)
+        stack.extend(children.get(pk, []))
+    return out
+
+
+def _renumber(project: Project, parent_id: int | None, order: list[Task] | None = None) -> None:
+    siblings = order if order is not None else list(
+        Task.objects.filter(project=project, parent_id=parent_id).order_by("position", "id")
+    )
+    changed = []
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index:
+            sibling.position = index
+            changed.append(sibling)
+    if changed:
+        Task.objects.bulk_update(changed, ["position"])
+
+
+def _place(task: Task, parent_id: int | None, position: int) -> None:
+    siblings = [t for t in Task.objects.filter(project_id=task.project_id, parent_id=parent_id).order_by("position", "id") if t.pk != task.pk]
+    position = max(0, min(position, len(siblings)))
+    siblings.insert(position, task)
+    task.parent_id = parent_id
+    Task.objects.filter(pk=task.pk).update(parent_id=parent_id)
+    _renumber(task.project, parent_id, siblings)
+
+
+@transaction.atomic
+def task_move(*, actor: Any, task: Task, parent: int | None, position: int) -> Task:
+    """Put a task (with its subtasks) under ``parent`` at ``position`` among its new siblings."""
+    project = task.project
+    if position < 0:
+        raise ValidationError({"position": "must be zero or more"})
+    _check_parent(project, parent, moving=task)
+    old_parent, old_position = task.parent_id, task.position
+    _place(task, parent, position)
+    if old_parent != parent:
+        _renumber(project, old_parent)
+    task.refresh_from_db(fields=["parent", "position"])
+    if (old_parent, old_position) != (task.parent_id, task.position):
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task,
+                     changes={"parent": [old_parent, task.parent_id], "position": [old_position, task.position]},
+                     **_scope(project))
+    return task
+
+
+def _siblings(task: Task) -> list[Task]:
+    return list(Task.objects.filter(project_id=task.project_id, parent_id=task.parent_id).order_by("position", "id"))
+
+
+def task_indent(*, actor: Any, task: Task) -> Task:
+    """Make the task the last child of the sibling above it."""
+    siblings = _siblings(task)
+    index = next(i for i, s in enumerate(siblings) if s.pk == task.pk)
+    if index == 0:
+        raise ValidationError({"position": "the first task at its level cannot be indented"})
+    new_parent = siblings[index - 1]
+    if new_parent.kind == TaskKind.MILESTONE:
+        raise ValidationError({"parent": "a milestone cannot hold other tasks"})
+    return task_move(actor=actor, task=task, parent=new_parent.pk, position=new_parent.children.count())
+
+
+def task_outdent(*, actor: Any, task: Task) -> Task:
+    """Make the task the sibling just after its parent."""
+    if task.parent_id is None:
+        raise ValidationError({"parent": "a top-level task cannot be outdented"})
+    parent = Task.objects.get(pk=task.parent_id)
+    return task_move(actor=actor, task=task, parent=parent.parent_id, position=parent.position + 1)
+
+
+def task_shift(*, actor: Any, task: Task, by: int) -> Task:
+    """Move the task up (``by`` < 0) or down among its siblings."""
+    return task_move(actor=actor, task=task, parent=task.parent_id, position=max(0, task.position + by))
+
+
+# --- dependencies -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dependency_create(*, actor: Any, project: Project, data: dict[str, Any]) -> TaskDependency:
+    pred_id, succ_id = data.get("predecessor"), data.get("successor")
+    ids = set(Task.objects.filter(project=project, pk__in=[pred_id, succ_id]).values_list("id", flat=True))
+    for name, value in (("predecessor", pred_id), ("successor", succ_id)):
+        if value not in ids:
+            raise ValidationError({name: "no such task in this project"})
+    if pred_id == succ_id:
+        raise ValidationError({"successor": "a task cannot depend on itself"})
+    if TaskDependency.objects.filter(predecessor_id=pred_id, successor_id=succ_id).exists():
+        raise ValidationError({"successor": "this dependency already exists"})
+    cycle = _path(project, start=succ_id, goal=pred_id)
+    if cycle:
+        names = dict(Task.objects.filter(pk__in=cycle).values_list("id", "name"))
+        loop = " → ".join(names[c] for c in [pred_id, *cycle])
+        raise ValidationError({"successor": f"this link would close a cycle: {loop}"})
+    dep = TaskDependency(project=project)
+    assign(dep, data, ("predecessor", "successor", "type", "lag_days"))
+    clean_model(dep, exclude=["project"])
+    dep.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=dep,
+                 changes=snapshot(dep, ("predecessor", "successor", "type", "lag_days")),
+                 object_type="dependency", **_scope(project))
+    return dep
+
+
+def _path(project: Project, *, start: int, goal: int) -> list[int]:
+    """A chain of successor links from ``start`` to ``goal``, or [] if there is none."""
+    succ: dict[int, list[int]] = {}
+    for p, s in TaskDependency.objects.filter(project=project).values_list("predecessor_id", "successor_id"):
+        succ.setdefault(p, []).append(s)
+    stack: list[tuple[int, list[int]]] = [(start, [start])]
+    seen = set()
+    while stack:
+        node, path = stack.pop()
+        if node == goal:
+            return path
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend((n, [*path, n]) for n in succ.get(node, []))
+    return []
+
+
+@transaction.atomic
+def dependency_update(*, actor: Any, dependency: TaskDependency, data: dict[str, Any]) -> TaskDependency:
+    fields = ("type", "lag_days")
+    before = snapshot(dependency, fields)
+    assign(dependency, data, fields)
+    clean_model(dependency, exclude=["project", "predecessor", "successor"])
+    changes = diff(before, snapshot(dependency, fields))
+    if changes:
+        dependency.save(update_fields=[*changes, "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=dependency, changes=changes,
+                     object_type="dependency", **_scope(dependency.project))
+    return dependency
+
+
+@transaction.atomic
+def dependency_delete(*, actor: Any, dependency: TaskDependency) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=dependency,
+                 changes=snapshot(dependency, ("predecessor", "successor", "type", "lag_days")),
+                 object_type="dependency", **_scope(dependency.project))
+    dependency.delete()
+
+
+# --- checklist and comments -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checklist_item_add(*, actor: Any, task: Task, text: str) -> ChecklistItem:
+    last = task.checklist.aggregate(m=Max("position"))["m"]
+    item = ChecklistItem(task=task, text=text.strip(), position=(last + 1) if last is not None else 0)
+    if not item.text:
+        raise ValidationError({"text": "the checklist item is empty"})
+    clean_model(item, exclude=["task"])
+    item.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=item, changes={"text": item.text},
+                 object_type="checklistitem", **_scope(task.project))
+    return item
+
+
+@transaction.atomic
+def checklist_item_update(*, actor: Any, item: ChecklistItem, data: dict[str, Any]) -> ChecklistItem:
+    before = snapshot(item, ("text", "done"))
+    if "text" in data:
+        data = {**data, "text": (data["text"] or "").strip()}
+        if not data["text"]:
+            raise ValidationError({"text": "the checklist item is empty"})
+    assign(item, data, ("text", "done"))
+    clean_model(item, exclude=["task"])
+    changes = diff(before, snapshot(item, ("text", "done")))
+    if changes:
+        item.save(update_fields=[*changes, "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=item, changes=changes,
+                     object_type="checklistitem", **_scope(item.task.project))
+    return item
+
+
+@transaction.atomic
+def checklist_item_delete(*, actor: Any, item: ChecklistItem) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=item, changes={"text": item.text},
+                 object_type="checklistitem", **_scope(item.task.project))
+    item.delete()
+
+
+@transaction.atomic
+def comment_add(*, actor: Any, task: Task, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "the comment is empty"})
+    if len(body) > 10_000:
+        raise ValidationError({"body": "the comment is longer than 10,000 characters"})
+    comment = Comment.objects.create(task=task, author=actor, body=body)
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=comment, changes={"body": body},
+                 object_type="comment", **_scope(task.project))
+    return comment
+
+
+@transaction.atomic
+def comment_update(*, actor: Any, comment: Comment, body: str) -> Comment:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": "the comment is empty"})
+    if body != comment.body:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=comment, changes={"body": [comment.body, body]},
+                     object_type="comment", **_scope(comment.task.project))
+        comment.body = body
+        comment.save(update_fields=["body", "updated_at"])
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor: Any, comment: Comment) -> None:
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=comment, changes={"body": comment.body},
+                 object_type="comment", **_scope(comment.task.project))
+    comment.delete()
+
+
+# --- strategic goal links ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_goal_link(*, actor: Any, project: Project, goal_id: int, contribution: int = 100) -> ProjectGoal:
+    """Link a project to a goal of its portfolio (or an ancestor portfolio)."""
+    goal = StrategicGoal.objects.filter(pk=goal_id, portfolio_id__in=portfolio_ancestor_ids(project.portfolio_id)).first()
+    if goal is None:
+        raise ValidationError({"goal": "no such goal in this project's portfolio or its parents"})
+    if not 0 <= contribution <= 100:
+        raise ValidationError({"contribution": "must be between 0 and 100"})
+    link, created = ProjectGoal.objects.update_or_create(
+        project=project, goal=goal, defaults={"contribution": contribution}
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=link,
+                 changes={"goal": goal.pk, "contribution": contribution}, object_type="projectgoal",
+                 **_scope(project))
+    return link
+
+
+@transaction.atomic
+def project_goal_unlink(*, actor: Any, project: Project, goal_id: int) -> None:
+    link = ProjectGoal.objects.filter(project=project, goal_id=goal_id).first()
+    if link is None:
+        raise ValidationError({"goal": "the project is not linked to this goal"})
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=link, changes={"goal": goal_id},
+                 object_type="projectgoal", **_scope(project))
+    link.delete()
