@@ -113,7 +113,7 @@ def _inherit_down(direct: dict[int, int]) -> dict[int, int]:
     for pid, parent_id in Portfolio.objects.values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(pid)
     effective: dict[int, int] = {}
-    stack = [(pid, role) for pid, role in direct.items()]
+    stack = list(direct.items())
     while stack:
         pid, role = stack.pop()
         if effective.get(pid, 0) >= role:

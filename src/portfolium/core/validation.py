@@ -26,7 +26,7 @@ def assign(obj: models.Model, data: Mapping[str, Any], allowed: Iterable[str]) -
     allowed = set(allowed)
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ValidationError({name: "this field cannot be set here" for name in unknown})
+        raise ValidationError(dict.fromkeys(unknown, "this field cannot be set here"))
     for name, value in data.items():
         f = obj._meta.get_field(name)
         if isinstance(f, models.ForeignKey) and not isinstance(value, models.Model):
