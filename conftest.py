@@ -15,11 +15,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from tests.factories import PortfolioFactory, ProgramFactory, ProjectFactory, TaskFactory, UserFactory, grant
 
 from portfolium.accounts.models import Role, User
 from portfolium.portfolios.models import Portfolio, Program
 from portfolium.projects.models import Project, Task
+from tests.factories import PortfolioFactory, ProgramFactory, ProjectFactory, TaskFactory, UserFactory, grant
 
 PASSWORD = "correct horse battery staple"
 

@@ -31,7 +31,8 @@ api = NinjaAPI(
     description=(
         "Portfolios, programs, projects, WBS tasks, goals, custom fields, people and the audit trail.\n\n"
         "Authenticate with the browser session (send the CSRF token) or with a personal API token: "
-        "`Authorization: Bearer pfm_…`. Lists are paginated with `limit` and `offset`. Errors answer "
+        "`Authorization: Bearer pfm_…`. Lists are paginated with `limit` and `offset`. Dates are ISO 8601; "
+        "decimal figures (progress, hours, weights) are strings, so that no precision is lost. Errors answer "
         '`{"detail": "...", "errors": {"<field>": "<what was wrong>"}}`. An object you hold no role on '
         "answers 404, exactly as one that does not exist."
     ),
@@ -41,7 +42,14 @@ api = NinjaAPI(
 
 
 def _field_name(loc: list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload", "form")]
+    if loc and loc[0] == "query":
+        # Query parameters are flat, so the last name is the parameter. (ninja reports an item of a list
+        # parameter as ("query", "<schema argument>", "stage", 0), which would otherwise leak the argument.)
+        names = [str(p) for p in loc[1:] if isinstance(p, str)]
+        return names[-1] if names else "__all__"
+    parts = [str(p) for p in loc[1:]]  # loc[0] is where it came from: body, path, form
+    if parts[:1] == ["payload"]:  # every body argument is called ``payload``
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 
@@ -75,7 +83,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
-    """Each app contributes ``router`` from its ``api`` module."""
+    """Each app contributes ``router`` from its ``api`` module. Every router is mounted at the root and spells
+    out its resources' full paths (``/projects/{id}/tasks``, ``/tasks/{id}``, ``/audit``), because an app's
+    endpoints hang off other apps' resources: a project's goal links, a project's history."""
     import importlib
 
     for app in ("accounts", "portfolios", "projects", "audit"):
@@ -85,7 +95,7 @@ def _register_routers() -> None:
             if exc.name != f"portfolium.{app}.api":
                 raise
             continue
-        api.add_router(f"/{app}" if app in ("audit",) else "/", module.router)
+        api.add_router("/", module.router)
 
 
 _register_routers()

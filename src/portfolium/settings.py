@@ -94,6 +94,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portfolios:tree"
@@ -105,7 +107,10 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only for `django-admin collectstatic` behind a web server; whitenoise serves from the package otherwise.
+_static_root = envstr("PORTFOLIUM_STATIC_ROOT")
+STATIC_ROOT = Path(_static_root) if _static_root else None
+STATICFILES_DIRS = [BASE_DIR / "static"]  # the project-wide CSS/JS in src/portfolium/static/portfolium/
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step to run the product
 WHITENOISE_AUTOREFRESH = DEBUG
 

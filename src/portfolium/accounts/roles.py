@@ -71,11 +71,12 @@ def _max(a: int | None, b: int | None) -> int | None:
 
 def role_map_for(user: Any) -> RoleMap:
     """The user's roles everywhere; cached on ``user`` (call :func:`role_map_forget` after changing them)."""
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: RoleMap | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
     rolemap = _build(user)
-    setattr(user, _CACHE_ATTR, rolemap)
+    if user is not None:  # a background job or signal may act with no user: it holds no role, nothing to cache
+        setattr(user, _CACHE_ATTR, rolemap)
     return rolemap
 
 

@@ -29,7 +29,8 @@ def membership_list(
 ) -> QuerySet[Membership]:
     """Memberships on one scope; the caller has already checked the user may see that scope."""
     qs = Membership.objects.select_related("user", "team")
-    return qs.filter(portfolio_id=portfolio, program_id=program, project_id=project).order_by("-role", "id")
+    scope: dict[str, Any] = {"portfolio_id": portfolio, "program_id": program, "project_id": project}
+    return qs.filter(**scope).order_by("-role", "id")
 
 
 def api_token_list(*, user: Any) -> QuerySet[ApiToken]:

@@ -78,10 +78,10 @@ def membership_grant(
         raise ValidationError({"user": "no such active user"})
     if team is not None and not Team.objects.filter(pk=team).exists():
         raise ValidationError({"team": "no such team"})
-    membership, created = Membership.objects.update_or_create(
-        user_id=user, team_id=team, portfolio_id=portfolio, program_id=program, project_id=project,
-        defaults={"role": role},
-    )
+    scope: dict[str, Any] = {
+        "user_id": user, "team_id": team, "portfolio_id": portfolio, "program_id": program, "project_id": project,
+    }
+    membership, created = Membership.objects.update_or_create(**scope, defaults={"role": role})
     audit_record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=membership,
                  changes={"user": user, "team": team, "role": Role(role).label},
                  portfolio_id=portfolio, program_id=program, project_id=project)
@@ -108,11 +108,13 @@ def membership_get_for_user(actor: Any, membership_id: int) -> Membership:
     rolemap = role_map_for(actor)
     if membership.portfolio_id:
         held = rolemap.portfolio_role(membership.portfolio_id)
-    elif membership.program_id:
-        held = rolemap.program_role(membership.program_id, membership.program.portfolio_id)
-    else:
+    elif membership.program is not None:
+        held = rolemap.program_role(membership.program.pk, membership.program.portfolio_id)
+    elif membership.project is not None:
         p = membership.project
         held = rolemap.project_role(p.pk, p.program_id, p.portfolio_id)
+    else:
+        held = None
     if held is None:
         raise NotFound("membership")
     return membership

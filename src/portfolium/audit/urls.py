@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from django.urls import URLPattern
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []

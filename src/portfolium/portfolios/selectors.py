@@ -55,9 +55,18 @@ def portfolio_ancestor_ids(portfolio_id: int) -> list[int]:
 
 
 def custom_field_definitions(*, portfolio_id: int, target: str) -> list[CustomFieldDefinition]:
-    """The definitions that apply in a portfolio: its own and those inherited from its ancestors."""
+    """The definitions that apply in a portfolio: its own and those inherited from its ancestors.
+
+    A key defined at several levels is taken from the nearest one, so a child can refine a parent's field.
+    """
     ids = portfolio_ancestor_ids(portfolio_id)
-    return list(CustomFieldDefinition.objects.filter(portfolio_id__in=ids, target=target).order_by("position", "key"))
+    nearness = {pid: i for i, pid in enumerate(ids)}
+    nearest: dict[str, CustomFieldDefinition] = {}
+    for definition in CustomFieldDefinition.objects.filter(portfolio_id__in=ids, target=target):
+        current = nearest.get(definition.key)
+        if current is None or nearness[definition.portfolio_id] < nearness[current.portfolio_id]:
+            nearest[definition.key] = definition
+    return sorted(nearest.values(), key=lambda d: (d.position, d.key))
 
 
 def custom_field_list(*, user: Any, portfolio_id: int | None = None, target: str | None = None) -> QuerySet[CustomFieldDefinition]:
@@ -116,7 +125,27 @@ def goal_contributions(*, goal_ids: list[int], user: Any) -> dict[int, dict[str,
         .values("goal_id")
         .annotate(projects=Count("project_id"), contribution=Sum("contribution"))
     )
-    return {r["goal_id"]: r for r in rows}
+    return {r["goal_id"]: dict(r) for r in rows}
+
+
+def goal_list_with_reach(*, user: Any, portfolio_id: int | None = None) -> QuerySet[StrategicGoal]:
+    """:func:`goal_list`, each goal annotated with ``project_count`` and ``contribution_total`` over the
+    projects behind it that the user can see; subqueries, so a page costs one query however long."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from portfolium.projects.models import ProjectGoal
+
+    links = (
+        ProjectGoal.objects.filter(goal_id=OuterRef("pk"))
+        .filter(role_map_for(user).project_q("project__"))
+        .order_by()
+        .values("goal_id")
+    )
+    return goal_list(user=user, portfolio_id=portfolio_id).annotate(
+        project_count=Coalesce(Subquery(links.annotate(n=Count("id")).values("n")), 0),
+        contribution_total=Coalesce(Subquery(links.annotate(s=Sum("contribution")).values("s")), 0),
+    )
 
 
 __all__ = ["FieldTarget"]

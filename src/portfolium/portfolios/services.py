@@ -139,10 +139,17 @@ def program_delete(*, actor: Any, program: Program) -> None:
 # --- strategic goals --------------------------------------------------------------------------------------
 
 
+def _check_goal_code_free(goal: StrategicGoal) -> None:
+    # The (portfolio, code) constraint would report under "__all__"; name the field instead.
+    if StrategicGoal.objects.filter(portfolio_id=goal.portfolio_id, code=goal.code).exclude(pk=goal.pk).exists():
+        raise ValidationError({"code": f"the portfolio already has a goal with the code {goal.code!r}"})
+
+
 @transaction.atomic
 def goal_create(*, actor: Any, portfolio: Portfolio, data: dict[str, Any]) -> StrategicGoal:
     goal = StrategicGoal(portfolio=portfolio)
     assign(goal, data, GOAL_FIELDS)
+    _check_goal_code_free(goal)
     clean_model(goal)
     goal.save()
     _audit(actor, AuditAction.CREATE, goal, snapshot(goal, GOAL_FIELDS), portfolio_id=portfolio.pk)
@@ -153,6 +160,7 @@ def goal_create(*, actor: Any, portfolio: Portfolio, data: dict[str, Any]) -> St
 def goal_update(*, actor: Any, goal: StrategicGoal, data: dict[str, Any]) -> StrategicGoal:
     before = snapshot(goal, GOAL_FIELDS)
     assign(goal, data, GOAL_FIELDS)
+    _check_goal_code_free(goal)
     clean_model(goal)
     changes = diff(before, snapshot(goal, GOAL_FIELDS))
     if changes:
@@ -170,6 +178,12 @@ def goal_delete(*, actor: Any, goal: StrategicGoal) -> None:
 # --- custom field definitions -----------------------------------------------------------------------------
 
 
+# Lookup names would make ``custom_fields__<key>`` filters mean something else.
+_RESERVED_KEYS = frozenset(
+    ["exact", "iexact", "contains", "icontains", "in", "gt", "gte", "lt", "lte", "startswith", "istartswith", "endswith", "iendswith", "range", "isnull", "regex", "iregex", "has_key", "has_keys", "has_any_keys", "contained_by", "keys", "values", "len"]
+)
+
+
 def _check_choices(definition: CustomFieldDefinition) -> None:
     if definition.field_type == FieldType.CHOICE:
         if not isinstance(definition.choices, list) or not definition.choices:
@@ -184,6 +198,10 @@ def _check_choices(definition: CustomFieldDefinition) -> None:
 def custom_field_create(*, actor: Any, portfolio: Portfolio, data: dict[str, Any]) -> CustomFieldDefinition:
     definition = CustomFieldDefinition(portfolio=portfolio)
     assign(definition, data, CUSTOM_FIELD_FIELDS)
+    if definition.key in _RESERVED_KEYS:
+        raise ValidationError({"key": f"{definition.key!r} is reserved by the query language: choose another key"})
+    if CustomFieldDefinition.objects.filter(portfolio=portfolio, target=definition.target, key=definition.key).exists():
+        raise ValidationError({"key": f"the portfolio already has a {definition.target} field {definition.key!r}"})
     clean_model(definition)
     _check_choices(definition)
     definition.save()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from portfolium.accounts.roles import role_map_for
@@ -17,10 +17,14 @@ from portfolium.portfolios.customfields import custom_filter_kwargs
 from portfolium.portfolios.models import CustomFieldDefinition, Portfolio
 from portfolium.projects.models import (
     HEALTH_SEVERITY,
+    ChecklistItem,
+    Comment,
     Health,
     Project,
+    ProjectGoal,
     Stage,
     Task,
+    TaskDependency,
     TaskKind,
     TaskStatus,
 )
@@ -103,15 +107,40 @@ def project_list(*, user: Any, filters: ProjectFilters | None = None) -> QuerySe
     if f.finishes_before:
         qs = qs.filter(finish__lte=f.finishes_before)
     if f.custom:
-        definitions = {
-            d.key: d
-            for d in CustomFieldDefinition.objects.filter(target="project", key__in=list(f.custom))
-        }
+        parents = dict(Portfolio.objects.values_list("id", "parent_id"))
         for key, raw in f.custom.items():
-            if key not in definitions:
-                raise ValidationError({f"cf_{key}": "no project custom field has this key"})
-            qs = qs.filter(**custom_filter_kwargs(definitions[key], raw))
+            qs = qs.filter(_custom_q("project", key, raw, parents, portfolio_lookup="portfolio_id"))
     return qs.order_by(*_ordering(f.sort), "id")
+
+
+def _custom_q(target: str, key: str, raw: str, parents: Mapping[int, int | None], *, portfolio_lookup: str) -> Q:
+    """Filter on a custom value, reading each row's value with the definition that applies in its portfolio
+    (the nearest one above it): the same key may be a number in one portfolio and a choice in another."""
+    definitions = {d.portfolio_id: d for d in CustomFieldDefinition.objects.filter(target=target, key=key)}
+    if not definitions:
+        raise ValidationError({f"cf_{key}": f"no {target} custom field has this key"})
+    governed: dict[int, list[int]] = {}
+    for pid in parents:
+        current: int | None = pid
+        seen: set[int] = set()
+        while current is not None and current not in definitions and current not in seen:
+            seen.add(current)
+            current = parents.get(current)
+        if current in definitions:
+            governed.setdefault(current, []).append(pid)
+    q: Q | None = None
+    error: ValidationError | None = None
+    for owner, portfolio_ids in governed.items():
+        try:
+            lookup = custom_filter_kwargs(definitions[owner], raw)
+        except ValidationError as exc:
+            error = error or exc
+            continue
+        part = Q(**{f"{portfolio_lookup}__in": portfolio_ids}, **lookup)
+        q = part if q is None else q | part
+    if q is None:
+        raise error or ValidationError({f"cf_{key}": f"no {target} custom field has this key"})
+    return q
 
 
 def _check_choices(name: str, values: Iterable[str], allowed: Iterable[str]) -> None:
@@ -329,9 +358,43 @@ def task_list(
     if search:
         qs = qs.filter(name__icontains=search)
     if custom:
-        definitions = {d.key: d for d in CustomFieldDefinition.objects.filter(target="task", key__in=list(custom))}
+        parents = dict(Portfolio.objects.values_list("id", "parent_id"))
         for key, raw in custom.items():
-            if key not in definitions:
-                raise ValidationError({f"cf_{key}": "no task custom field has this key"})
-            qs = qs.filter(**custom_filter_kwargs(definitions[key], raw))
-    return qs.prefetch_related("assignees").order_by("project_id", "parent_id", "position", "id")
+            qs = qs.filter(_custom_q("task", key, raw, parents, portfolio_lookup="project__portfolio_id"))
+    # Top-level tasks first on every database: PostgreSQL would otherwise sort the NULL parents last.
+    return qs.prefetch_related("assignees").order_by(
+        "project_id", F("parent_id").asc(nulls_first=True), "position", "id"
+    )
+
+
+# --- what hangs off a task or project (callers have already checked access to the parent) ----------------
+
+
+def checklist_list(*, task_id: int) -> QuerySet[ChecklistItem]:
+    return ChecklistItem.objects.filter(task_id=task_id).order_by("position", "id")
+
+
+def comment_list(*, task_id: int) -> QuerySet[Comment]:
+    return Comment.objects.filter(task_id=task_id).select_related("author").order_by("created_at", "id")
+
+
+def dependency_list(*, project_id: int) -> QuerySet[TaskDependency]:
+    return (
+        TaskDependency.objects.filter(project_id=project_id)
+        .select_related("predecessor", "successor")
+        .order_by("id")
+    )
+
+
+def project_goal_links(*, project_id: int) -> QuerySet[ProjectGoal]:
+    return ProjectGoal.objects.filter(project_id=project_id).select_related("goal").order_by("goal__code", "id")
+
+
+def goal_project_links(*, user: Any, goal_id: int) -> QuerySet[ProjectGoal]:
+    """The projects behind a goal, limited to those the user can see."""
+    return (
+        ProjectGoal.objects.filter(goal_id=goal_id)
+        .filter(role_map_for(user).project_q("project__"))
+        .select_related("project")
+        .order_by("project__code")
+    )

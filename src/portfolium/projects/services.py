@@ -6,6 +6,7 @@ Callers fetch the objects through ``projects.access``; services check rights on 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -68,6 +69,12 @@ def _check_program(data: dict[str, Any], portfolio_id: int, actor: Any) -> None:
         raise ValidationError({"program": "the program belongs to another portfolio"})
 
 
+def _check_dates(project: Project) -> None:
+    # The database constraint would report this against no field; say which one is wrong.
+    if project.start and project.finish and project.finish < project.start:
+        raise ValidationError({"finish": "the finish date is before the start date"})
+
+
 def _normalise_tags(names: Iterable[str]) -> list[Tag]:
     clean = sorted({n.strip().lower() for n in names if n and n.strip()})
     for name in clean:
@@ -101,12 +108,14 @@ def project_create(*, actor: Any, data: dict[str, Any]) -> Project:
     project.custom_fields = custom_values_clean(
         custom_field_definitions(portfolio_id=portfolio_id, target=FieldTarget.PROJECT), custom
     )
+    _check_dates(project)
     clean_model(project)
     project.save()
-    if tags:
-        project.tags.set(_normalise_tags(tags))
+    tag_objs = _normalise_tags(tags) if tags else []
+    if tag_objs:
+        project.tags.set(tag_objs)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=project,
-                 changes={**snapshot(project, PROJECT_FIELDS), "tags": sorted(tags or [])}, **_scope(project))
+                 changes={**snapshot(project, PROJECT_FIELDS), "tags": [t.name for t in tag_objs]}, **_scope(project))
     return project
 
 
@@ -123,7 +132,8 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
         if "program" not in data:
             data["program"] = None
     target_portfolio = data.get("portfolio", project.portfolio_id)
-    if "program" in data and data["program"] != project.program_id:
+    if "program" in data and (data["program"] != project.program_id or target_portfolio != project.portfolio_id):
+        # Also when moving portfolio with the program named again: it must belong to the new portfolio.
         _check_program(data, target_portfolio, actor)
     assign(project, data, PROJECT_FIELDS)
     if custom is not None:
@@ -131,6 +141,7 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
             custom_field_definitions(portfolio_id=target_portfolio, target=FieldTarget.PROJECT),
             custom, existing=project.custom_fields,
         )
+    _check_dates(project)
     clean_model(project)
     changes = diff(before, snapshot(project, PROJECT_FIELDS))
     update_fields = list(changes)
@@ -166,7 +177,8 @@ def project_rollup_refresh(*, project: Project) -> None:
     )
     parents = {r[1] for r in rows if r[1] is not None}
     total = done_weight = Decimal("0")
-    starts, finishes = [], []
+    starts: list[dt.date] = []
+    finishes: list[dt.date] = []
     count = done = blocked = 0
     for pk, _parent, kind, status, pct, hours, start, finish, due in rows:
         count += 1
@@ -174,8 +186,9 @@ def project_rollup_refresh(*, project: Project) -> None:
         blocked += status == TaskStatus.BLOCKED
         if start:
             starts.append(start)
-        if finish or due:
-            finishes.append(finish or due)
+        end = finish or due
+        if end:
+            finishes.append(end)
         if pk in parents:
             continue
         weight = task_weight(Task(kind=kind, estimate_hours=hours))
@@ -188,6 +201,8 @@ def project_rollup_refresh(*, project: Project) -> None:
     )
     project.progress, project.task_count, project.task_done_count = progress, count, done
     project.task_blocked_count = blocked
+    project.rollup_start = min(starts) if starts else None
+    project.rollup_finish = max(finishes) if finishes else None
 
 
 # --- tasks and the WBS ------------------------------------------------------------------------------------
@@ -278,11 +293,10 @@ def task_update(*, actor: Any, task: Task, data: dict[str, Any]) -> Task:
     """Contributors may update progress and status; the rest of the plan needs manager on the project."""
     data = dict(data)
     project = task.project
-    held = project_role(actor, project)
-    if set(data) - TASK_CONTRIBUTOR_FIELDS:
-        if held is None or held < Role.MANAGER:
-            fields = ", ".join(sorted(set(data) - TASK_CONTRIBUTOR_FIELDS))
-            raise PermissionDenied(f"changing {fields} needs the manager role on this project")
+    held = require_role(project_role(actor, project), Role.CONTRIBUTOR, "task")
+    if set(data) - TASK_CONTRIBUTOR_FIELDS and held < Role.MANAGER:
+        fields = ", ".join(sorted(set(data) - TASK_CONTRIBUTOR_FIELDS))
+        raise PermissionDenied(f"changing {fields} needs the manager role on this project")
     assignees = data.pop("assignees", None)
     custom = data.pop("custom_fields", None)
     if "parent" in data or "position" in data:
@@ -379,6 +393,8 @@ def task_move(*, actor: Any, task: Task, parent: int | None, position: int) -> T
         _renumber(project, old_parent)
     task.refresh_from_db(fields=["parent", "position"])
     if (old_parent, old_position) != (task.parent_id, task.position):
+        if old_parent != task.parent_id:  # which tasks are leaves may have changed, and with it the progress
+            project_rollup_refresh(project=project)
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=task,
                      changes={"parent": [old_parent, task.parent_id], "position": [old_position, task.position]},
                      **_scope(project))
@@ -420,6 +436,8 @@ def task_shift(*, actor: Any, task: Task, by: int) -> Task:
 @transaction.atomic
 def dependency_create(*, actor: Any, project: Project, data: dict[str, Any]) -> TaskDependency:
     pred_id, succ_id = data.get("predecessor"), data.get("successor")
+    if not isinstance(pred_id, int) or not isinstance(succ_id, int):
+        raise ValidationError({"predecessor" if not isinstance(pred_id, int) else "successor": "give a task id"})
     ids = set(Task.objects.filter(project=project, pk__in=[pred_id, succ_id]).values_list("id", flat=True))
     for name, value in (("predecessor", pred_id), ("successor", succ_id)):
         if value not in ids:

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portfolium.projects import views
 
 app_name = "projects"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:project_id>/", views.project_detail, name="detail"),
+    path("<int:project_id>/outline/", views.outline, name="outline"),
+    path("<int:project_id>/tasks/add/", views.task_add, name="task_add"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("tasks/<int:task_id>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:task_id>/outline/<slug:action>/", views.outline_action, name="outline_action"),
+    path("tasks/<int:task_id>/checklist/", views.checklist_add, name="checklist_add"),
+    path("checklist/<int:item_id>/toggle/", views.checklist_toggle, name="checklist_toggle"),
+    path("checklist/<int:item_id>/delete/", views.checklist_delete, name="checklist_delete"),
+    path("tasks/<int:task_id>/comments/", views.comment_add, name="comment_add"),
+    path("tasks/<int:task_id>/dependencies/", views.dependency_add, name="dependency_add"),
+    path("dependencies/<int:dependency_id>/delete/", views.dependency_remove, name="dependency_remove"),
+]

@@ -1,0 +1,61 @@
+/* Portfolium page behaviour: charts, toasts for failed htmx requests, keyboard niceties for inline cells. */
+(function () {
+  "use strict";
+
+  function toast(message, kind) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var el = document.createElement("div");
+    el.className = "toast" + (kind ? " toast-" + kind : "");
+    el.textContent = message;
+    box.appendChild(el);
+    setTimeout(function () { el.remove(); }, 6000);
+  }
+
+  function drawCharts(root) {
+    if (!window.Plotly) return;
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      try {
+        var spec = JSON.parse(el.getAttribute("data-chart"));
+        window.Plotly.react(el, spec.data, spec.layout, { displayModeBar: false, responsive: true });
+      } catch (err) {
+        el.textContent = "The chart could not be drawn.";
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    drawCharts(evt.detail.elt);
+    var sel = document.querySelector("[data-autoselect]");
+    if (sel && document.activeElement === sel) { sel.select(); sel.removeAttribute("data-autoselect"); }
+  });
+
+  document.addEventListener("htmx:responseError", function (evt) {
+    var xhr = evt.detail.xhr;
+    if (xhr.getResponseHeader("X-Portfolium-Message")) toast(xhr.responseText, "error");
+    else if (xhr.status === 403) toast("You cannot do that here.", "error");
+    else if (xhr.status === 404) toast("That no longer exists, or you have no access to it.", "error");
+    else toast("Something went wrong (" + xhr.status + "). Please try again.", "error");
+  });
+  document.addEventListener("htmx:sendError", function () { toast("Cannot reach the server. Check your connection.", "error"); });
+
+  // Inline cells: Enter saves (by leaving the field, which fires "change"), Escape puts the old value back.
+  document.addEventListener("keydown", function (evt) {
+    var el = evt.target;
+    if (!el.classList || !el.classList.contains("cell-input") || el.tagName !== "INPUT") return;
+    if (evt.key === "Enter") { evt.preventDefault(); el.blur(); }
+    else if (evt.key === "Escape") { el.value = el.defaultValue; el.blur(); }
+  });
+
+  // Copy buttons (the API token secret).
+  document.addEventListener("click", function (evt) {
+    var btn = evt.target.closest("[data-copy]");
+    if (!btn) return;
+    var source = document.querySelector(btn.getAttribute("data-copy"));
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      btn.textContent = "Copied";
+    });
+  });
+})();
