@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from portfolium.accounts import selectors, services
@@ -65,7 +65,7 @@ def team_get(request: HttpRequest, team_id: int) -> Team:
 @router.post("/teams", response={201: TeamOut}, summary="Create a team (organisation administrators)")
 def team_create(request: HttpRequest, payload: TeamCreate) -> tuple[int, Team]:
     team = services.team_create(actor=request.user, **payload.model_dump())
-    return 201, _team(team.pk)
+    return Status(201, _team(team.pk))
 
 
 @router.put("/teams/{team_id}/members", response=TeamOut, summary="Replace a team's members")
@@ -97,7 +97,7 @@ def membership_list(request: HttpRequest, scope: Query[MembershipFilters]) -> An
              summary="Grant a role (needs admin on the scope); granting again changes the role")
 def membership_grant(request: HttpRequest, payload: MembershipCreate) -> tuple[int, Membership]:
     membership = services.membership_grant(actor=request.user, **payload.model_dump())
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, tags=["memberships"],
@@ -105,7 +105,7 @@ def membership_grant(request: HttpRequest, payload: MembershipCreate) -> tuple[i
 def membership_revoke(request: HttpRequest, membership_id: int) -> tuple[int, None]:
     membership = services.membership_get_for_user(request.user, membership_id)
     services.membership_revoke(actor=request.user, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 # --- personal API tokens ----------------------------------------------------------------------------------
@@ -121,11 +121,11 @@ def token_list(request: HttpRequest) -> Any:
              summary="Create a token; the answer holds the secret, shown this once")
 def token_create(request: HttpRequest, payload: TokenCreate) -> tuple[int, dict[str, Any]]:
     token, secret = services.api_token_create(user=request.user, name=payload.name)
-    return 201, {**TokenOut.model_validate(token).model_dump(), "token": secret}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "token": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["tokens"], summary="Revoke one of my tokens")
 def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
     services.api_token_revoke(user=request.user, token_id=token_id)
-    return 204, None
+    return Status(204, None)
 

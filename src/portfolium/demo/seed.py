@@ -1,7 +1,8 @@
 """Seed a realistic organisation, the same one every time for a given seed: the demo, tests and benchmarks.
 
-Everything is drawn from ``random.Random(seed)`` and dated around a fixed day (:data:`ANCHOR`), never the clock,
-so two seeds with the same arguments write identical data. Rows go in with ``bulk_create``; project rollups are
+Everything is drawn from ``random.Random(seed)`` and dated around an anchor day ("today" in the story the data
+tells: by default the Monday of the current week, so the demo always looks current), so two seeds with the same
+arguments write identical data. Rows go in with ``bulk_create``; project rollups are
 then computed by the real service so they match what the product computes itself.
 """
 
@@ -49,7 +50,12 @@ Progress = Callable[[int, int, str], None]
 DEMO_PASSWORD = "portfolium-demo"
 ADMIN_USERNAME = "admin"
 DEMO_SEED = 2026
-ANCHOR = dt.date(2026, 3, 2)  # "today" in the story the data tells
+def default_anchor() -> dt.date:
+    """The Monday of the current week: the demo's story is always current, and stable for a week."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return today - dt.timedelta(days=today.weekday())
 BATCH = 2000
 HEAD_OF_PMO = "Head of PMO"
 
@@ -230,7 +236,7 @@ STAGE_WEIGHTS = {
     Stage.INITIATION: 10, Stage.PLANNING: 15, Stage.EXECUTION: 30, Stage.MONITORING: 12,
     Stage.CLOSING: 8, Stage.CLOSED: 12, Stage.ON_HOLD: 6, Stage.CANCELLED: 5,
 }
-# How much of the planned span has elapsed on ANCHOR, by stage.
+# How much of the planned span has elapsed on the anchor day, by stage.
 STAGE_ELAPSED = {
     Stage.INITIATION: (-0.15, 0.03), Stage.PLANNING: (0.03, 0.15), Stage.EXECUTION: (0.25, 0.7),
     Stage.MONITORING: (0.6, 0.9), Stage.CLOSING: (0.9, 1.0), Stage.CLOSED: (1.05, 1.5),
@@ -274,11 +280,17 @@ def organisation_wipe() -> None:
     User.objects.all().delete()
 
 
-def demo_seed(*, seed: int = DEMO_SEED, size: OrgSize = DEMO_SIZE, progress: Progress | None = None) -> SeedResult:
-    """Write a whole organisation into an empty database (in one transaction) and say who can sign in."""
+def demo_seed(
+    *, seed: int = DEMO_SEED, size: OrgSize = DEMO_SIZE, progress: Progress | None = None,
+    anchor: dt.date | None = None,
+) -> SeedResult:
+    """Write a whole organisation into an empty database (in one transaction) and say who can sign in.
+
+    ``anchor`` is the day the story is told on (default: :func:`default_anchor`).
+    """
     started = time.perf_counter()
     with transaction.atomic():
-        result = _Builder(seed=seed, size=size, progress=progress).run()
+        result = _Builder(seed=seed, size=size, progress=progress, anchor=anchor or default_anchor()).run()
     result.seconds = time.perf_counter() - started
     return result
 
@@ -315,7 +327,8 @@ class _ProjectPlan:
 
 
 class _Builder:
-    def __init__(self, *, seed: int, size: OrgSize, progress: Progress | None) -> None:
+    def __init__(self, *, seed: int, size: OrgSize, progress: Progress | None, anchor: dt.date) -> None:
+        self.anchor = anchor
         self.rng = random.Random(seed)
         self.size = size
         self.report = progress or (lambda done, total, label: None)
@@ -524,7 +537,7 @@ class _Builder:
                 program, portfolio = None, rng.choice(self.portfolio_list)
             duration = rng.randint(150, 420)
             lo, hi = STAGE_ELAPSED[stage]
-            start = ANCHOR - dt.timedelta(days=round(rng.uniform(lo, hi) * duration))
+            start = self.anchor - dt.timedelta(days=round(rng.uniform(lo, hi) * duration))
             health, reason = self._health(stage)
             manager = self.project_managers[i % len(self.project_managers)]
             team = self.teams_list[1 + rng.randrange(len(self.teams_list) - 1)] if len(self.teams_list) > 1 else self.pmo_team
@@ -684,7 +697,7 @@ class _Builder:
         return node
 
     def _schedule(self, project: Project, phases: list[tuple[_Node, list[_Node], _Node]]) -> None:
-        """Lay leaves end to end across the project's span, then derive statuses from where ANCHOR falls."""
+        """Lay leaves end to end across the project's span, then derive statuses from where the anchor day falls."""
         rng = self.rng
         assert project.start and project.finish
         total_leaves = sum(len(leaves) for _, leaves, _ in phases) or 1
@@ -700,7 +713,7 @@ class _Builder:
                 self._status(leaf, stage)
             end = leaves[-1].finish if leaves and leaves[-1].finish else cursor
             milestone.start = milestone.finish = end
-            done = stage == Stage.CLOSED or end < ANCHOR and stage not in (Stage.INITIATION, Stage.PLANNING)
+            done = stage == Stage.CLOSED or end < self.anchor and stage not in (Stage.INITIATION, Stage.PLANNING)
             milestone.status = TaskStatus.DONE if done else TaskStatus.NOT_STARTED
             milestone.percent = 100 if done else 0
             if done and stage == Stage.CANCELLED and rng.random() < 0.5:
@@ -715,17 +728,17 @@ class _Builder:
         assert leaf.start and leaf.finish
         if stage == Stage.CLOSED:
             leaf.status, leaf.percent = TaskStatus.DONE, 100
-        elif stage in (Stage.INITIATION, Stage.PLANNING) and leaf.start >= ANCHOR - dt.timedelta(days=14):
+        elif stage in (Stage.INITIATION, Stage.PLANNING) and leaf.start >= self.anchor - dt.timedelta(days=14):
             pass  # nothing has started beyond early discovery
-        elif leaf.finish < ANCHOR:
+        elif leaf.finish < self.anchor:
             if stage in (Stage.EXECUTION, Stage.MONITORING) and rng.random() < 0.05:
                 leaf.status, leaf.percent = TaskStatus.IN_PROGRESS, rng.choice([60, 70, 80, 90])  # running late
             else:
                 leaf.status, leaf.percent = TaskStatus.DONE, 100
-        elif leaf.start <= ANCHOR:
+        elif leaf.start <= self.anchor:
             if stage == Stage.CANCELLED:
                 return
-            elapsed = (ANCHOR - leaf.start).days / max((leaf.finish - leaf.start).days + 1, 1)
+            elapsed = (self.anchor - leaf.start).days / max((leaf.finish - leaf.start).days + 1, 1)
             leaf.percent = max(5, min(95, 5 * round(elapsed * 20)))
             chance = 0.5 if stage == Stage.ON_HOLD else 0.2
             if rng.random() < chance:
@@ -733,7 +746,7 @@ class _Builder:
                 leaf.blocked_reason = rng.choice(HOLD_REASONS if stage == Stage.ON_HOLD else BLOCKED_REASONS)
             else:
                 leaf.status = TaskStatus.IN_PROGRESS
-        elif leaf.start <= ANCHOR + dt.timedelta(days=10) and stage not in (Stage.CANCELLED,) and rng.random() < 0.08:
+        elif leaf.start <= self.anchor + dt.timedelta(days=10) and stage not in (Stage.CANCELLED,) and rng.random() < 0.08:
             leaf.status, leaf.blocked_reason = TaskStatus.BLOCKED, rng.choice(BLOCKED_REASONS)
 
     @staticmethod

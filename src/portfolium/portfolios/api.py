@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from portfolium.accounts.models import Role
@@ -72,7 +72,7 @@ def portfolio_get(request: HttpRequest, portfolio_id: int) -> Portfolio:
 @router.post("/portfolios", response={201: PortfolioOut},
              summary="Create a portfolio (top level: organisation administrators; child: manager on the parent)")
 def portfolio_create(request: HttpRequest, payload: PortfolioCreate) -> tuple[int, Portfolio]:
-    return 201, services.portfolio_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
+    return Status(201, services.portfolio_create(actor=request.user, data=payload.model_dump(exclude_unset=True)))
 
 
 @router.patch("/portfolios/{portfolio_id}", response=PortfolioOut, summary="Update a portfolio (manager)")
@@ -86,7 +86,7 @@ def portfolio_update(request: HttpRequest, portfolio_id: int, payload: Portfolio
 def portfolio_delete(request: HttpRequest, portfolio_id: int) -> tuple[int, None]:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.ADMIN)
     services.portfolio_delete(actor=request.user, portfolio=portfolio)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/portfolios/{portfolio_id}/rollup", response=RollupOut,
@@ -122,7 +122,7 @@ def program_get(request: HttpRequest, program_id: int) -> Program:
              summary="Create a program (manager on the portfolio)")
 def program_create(request: HttpRequest, payload: ProgramCreate) -> tuple[int, Program]:
     program = services.program_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
-    return 201, _program_detail(request, program)
+    return Status(201, _program_detail(request, program))
 
 
 @router.patch("/programs/{program_id}", response=ProgramDetailOut, tags=["programs"],
@@ -139,7 +139,7 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramUpdate
 def program_delete(request: HttpRequest, program_id: int) -> tuple[int, None]:
     program = program_get_for_user(request.user, program_id, need=Role.ADMIN)
     services.program_delete(actor=request.user, program=program)
-    return 204, None
+    return Status(204, None)
 
 
 # --- strategic goals --------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def goal_get(request: HttpRequest, goal_id: int) -> StrategicGoal:
 def goal_create(request: HttpRequest, portfolio_id: int, payload: GoalCreate) -> tuple[int, StrategicGoal]:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.MANAGER)
     goal = services.goal_create(actor=request.user, portfolio=portfolio, data=payload.model_dump(exclude_unset=True))
-    return 201, _goal_detail(request, goal_get_for_user(request.user, goal.pk))
+    return Status(201, _goal_detail(request, goal_get_for_user(request.user, goal.pk)))
 
 
 @router.patch("/goals/{goal_id}", response=GoalDetailOut, tags=["goals"], summary="Update a goal (manager)")
@@ -185,7 +185,7 @@ def goal_update(request: HttpRequest, goal_id: int, payload: GoalUpdate) -> Stra
 def goal_delete(request: HttpRequest, goal_id: int) -> tuple[int, None]:
     goal = goal_get_for_user(request.user, goal_id, need=Role.ADMIN)
     services.goal_delete(actor=request.user, goal=goal)
-    return 204, None
+    return Status(204, None)
 
 
 # --- custom field definitions -----------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def custom_field_create(
     definition = services.custom_field_create(
         actor=request.user, portfolio=portfolio, data=payload.model_dump(exclude_unset=True)
     )
-    return 201, definition
+    return Status(201, definition)
 
 
 @router.patch("/custom-fields/{field_id}", response=CustomFieldOut, tags=["custom fields"],
@@ -227,4 +227,4 @@ def custom_field_update(request: HttpRequest, field_id: int, payload: CustomFiel
 def custom_field_delete(request: HttpRequest, field_id: int) -> tuple[int, None]:
     definition = custom_field_get_for_user(request.user, field_id, need=Role.ADMIN)
     services.custom_field_delete(actor=request.user, definition=definition)
-    return 204, None
+    return Status(204, None)

@@ -149,3 +149,17 @@ def goal_list_with_reach(*, user: Any, portfolio_id: int | None = None) -> Query
 
 
 __all__ = ["FieldTarget"]
+
+
+def custom_field_filter_definitions(*, user: Any, target: str) -> list[CustomFieldDefinition]:
+    """One definition per key across the portfolios the user sees, for cross-portfolio filter bars.
+
+    Portfolios often define the same field (same key) each; a filter on the key applies to all of them, so the
+    choices of same-keyed choice fields are merged (in memory only).
+    """
+    by_key: dict[str, CustomFieldDefinition] = {}
+    for definition in custom_field_list(user=user, target=target).order_by("position", "key", "id"):
+        kept = by_key.setdefault(definition.key, definition)
+        if kept is not definition and kept.field_type == definition.field_type == "choice":
+            kept.choices = list(dict.fromkeys([*kept.choices, *definition.choices]))
+    return list(by_key.values())

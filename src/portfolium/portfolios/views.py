@@ -23,7 +23,7 @@ from portfolium.portfolios.models import CustomFieldDefinition, FieldTarget, Por
 from portfolium.portfolios.selectors import (
     TreeNode,
     custom_field_definitions,
-    custom_field_list,
+    custom_field_filter_definitions,
     goal_contributions,
     goal_list,
     portfolio_ancestor_ids,
@@ -213,7 +213,7 @@ def _visible_ancestors(portfolio: Portfolio, rolemap: RoleMap) -> list[Portfolio
 @handle_errors
 def overview(request: HttpRequest) -> HttpResponse:
     """Every project the user can see."""
-    custom = list(custom_field_list(user=request.user, target=FieldTarget.PROJECT).order_by("position", "key"))
+    custom = custom_field_filter_definitions(user=request.user, target=FieldTarget.PROJECT)
     context, status = _results_context(request, base=ProjectFilters(), custom=custom)
     context.update(title="All projects", nav="overview")
     return render_page(request, "portfolios/overview.html", context, fragment="portfolios/_overview.html",

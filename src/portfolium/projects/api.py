@@ -4,7 +4,7 @@ and "My work". Handlers reach every object through ``projects.access`` and leave
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from portfolium.accounts.models import Role
@@ -74,7 +74,7 @@ def project_get(request: HttpRequest, project_id: int) -> Project:
              summary="Create a project (manager on the portfolio, or on the program it goes in)")
 def project_create(request: HttpRequest, payload: ProjectCreate) -> tuple[int, Project]:
     project = services.project_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
-    return 201, project_get_for_user(request.user, project.pk)
+    return Status(201, project_get_for_user(request.user, project.pk))
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="Update a project (manager)")
@@ -88,7 +88,7 @@ def project_update(request: HttpRequest, project_id: int, payload: ProjectUpdate
 def project_delete(request: HttpRequest, project_id: int) -> tuple[int, None]:
     project = project_get_for_user(request.user, project_id, need=Role.ADMIN)
     services.project_delete(actor=request.user, project=project)
-    return 204, None
+    return Status(204, None)
 
 
 # --- tasks and the WBS ------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def task_list(request: HttpRequest, project_id: int, filters: Query[TaskFiltersI
 def task_create(request: HttpRequest, project_id: int, payload: TaskCreate) -> tuple[int, Task]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     task = services.task_create(actor=request.user, project=project, data=payload.model_dump(exclude_unset=True))
-    return 201, task_get_for_user(request.user, task.pk)
+    return Status(201, task_get_for_user(request.user, task.pk))
 
 
 @router.get("/projects/{project_id}/outline", response=list[OutlineRowOut], tags=["tasks"],
@@ -136,7 +136,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskUpdate) -> Task
 def task_delete(request: HttpRequest, task_id: int) -> tuple[int, None]:
     task = task_get_for_user(request.user, task_id, need=Role.MANAGER)
     services.task_delete(actor=request.user, task=task)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/tasks/{task_id}/move", response=TaskOut, tags=["tasks"],
@@ -180,7 +180,7 @@ def checklist_list(request: HttpRequest, task_id: int) -> Any:
              summary="Add a checklist item (contributor)")
 def checklist_item_add(request: HttpRequest, task_id: int, payload: ChecklistItemCreate) -> tuple[int, ChecklistItem]:
     task = task_get_for_user(request.user, task_id, need=Role.CONTRIBUTOR)
-    return 201, services.checklist_item_add(actor=request.user, task=task, text=payload.text)
+    return Status(201, services.checklist_item_add(actor=request.user, task=task, text=payload.text))
 
 
 @router.patch("/checklist-items/{item_id}", response=ChecklistItemOut, tags=["checklists"],
@@ -195,7 +195,7 @@ def checklist_item_update(request: HttpRequest, item_id: int, payload: Checklist
 def checklist_item_delete(request: HttpRequest, item_id: int) -> tuple[int, None]:
     item = checklist_item_get_for_user(request.user, item_id, need=Role.CONTRIBUTOR)
     services.checklist_item_delete(actor=request.user, item=item)
-    return 204, None
+    return Status(204, None)
 
 
 # --- comments ---------------------------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def comment_list(request: HttpRequest, task_id: int) -> Any:
              summary="Comment on a task (contributor)")
 def comment_add(request: HttpRequest, task_id: int, payload: CommentIn) -> tuple[int, Comment]:
     task = task_get_for_user(request.user, task_id, need=Role.CONTRIBUTOR)
-    return 201, services.comment_add(actor=request.user, task=task, body=payload.body)
+    return Status(201, services.comment_add(actor=request.user, task=task, body=payload.body))
 
 
 @router.patch("/comments/{comment_id}", response=CommentOut, tags=["comments"],
@@ -226,7 +226,7 @@ def comment_update(request: HttpRequest, comment_id: int, payload: CommentIn) ->
 def comment_delete(request: HttpRequest, comment_id: int) -> tuple[int, None]:
     comment = comment_get_for_user(request.user, comment_id, need=Role.CONTRIBUTOR)
     services.comment_delete(actor=request.user, comment=comment)
-    return 204, None
+    return Status(204, None)
 
 
 # --- dependencies -----------------------------------------------------------------------------------------
@@ -242,8 +242,9 @@ def dependency_list(request: HttpRequest, project_id: int) -> Any:
              summary="Link two tasks of the project (manager); a link that would close a cycle is refused")
 def dependency_create(request: HttpRequest, project_id: int, payload: DependencyCreate) -> tuple[int, TaskDependency]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
-    return 201, services.dependency_create(actor=request.user, project=project,
-                                           data=payload.model_dump(exclude_unset=True))
+    dependency = services.dependency_create(actor=request.user, project=project,
+                                            data=payload.model_dump(exclude_unset=True))
+    return Status(201, dependency)
 
 
 @router.patch("/dependencies/{dependency_id}", response=DependencyOut, tags=["dependencies"],
@@ -259,7 +260,7 @@ def dependency_update(request: HttpRequest, dependency_id: int, payload: Depende
 def dependency_delete(request: HttpRequest, dependency_id: int) -> tuple[int, None]:
     dependency = dependency_get_for_user(request.user, dependency_id, need=Role.MANAGER)
     services.dependency_delete(actor=request.user, dependency=dependency)
-    return 204, None
+    return Status(204, None)
 
 
 # --- strategic goal links ---------------------------------------------------------------------------------
@@ -277,8 +278,9 @@ def project_goal_list(request: HttpRequest, project_id: int) -> Any:
                      "linking again changes the contribution")
 def project_goal_link(request: HttpRequest, project_id: int, payload: ProjectGoalIn) -> tuple[int, ProjectGoal]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
-    return 201, services.project_goal_link(actor=request.user, project=project, goal_id=payload.goal,
-                                           contribution=payload.contribution)
+    link = services.project_goal_link(actor=request.user, project=project, goal_id=payload.goal,
+                                      contribution=payload.contribution)
+    return Status(201, link)
 
 
 @router.delete("/projects/{project_id}/goals/{goal_id}", response={204: None}, tags=["goals"],
@@ -286,7 +288,7 @@ def project_goal_link(request: HttpRequest, project_id: int, payload: ProjectGoa
 def project_goal_unlink(request: HttpRequest, project_id: int, goal_id: int) -> tuple[int, None]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     services.project_goal_unlink(actor=request.user, project=project, goal_id=goal_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- my work ----------------------------------------------------------------------------------------------

@@ -251,3 +251,13 @@ def test_a_custom_field_key_cannot_be_a_query_lookup_name(org, key):
         custom_field_create(actor=org.ada, portfolio=org.digital,
                             data={"target": "project", "key": key, "label": "X", "field_type": "text"})
     assert "key" in exc.value.errors
+
+
+def test_filter_bar_shows_one_field_per_key_with_merged_choices(org):
+    from portfolium.portfolios.selectors import custom_field_filter_definitions
+
+    CustomFieldFactory(portfolio=org.digital, key="category", field_type="choice", choices=["Run", "Grow"])
+    CustomFieldFactory(portfolio=org.web, key="category", field_type="choice", choices=["Grow", "Transform"])
+    CustomFieldFactory(portfolio=org.other, key="category", field_type="choice", choices=["Secret"])
+    definitions = custom_field_filter_definitions(user=org.vera, target="project")
+    assert [(d.key, d.choices) for d in definitions] == [("category", ["Run", "Grow", "Transform"])]
