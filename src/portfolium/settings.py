@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI from the package: /api/docs works offline
     "portfolium.core",
     "portfolium.accounts",
     "portfolium.portfolios",

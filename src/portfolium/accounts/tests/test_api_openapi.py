@@ -69,3 +69,11 @@ def test_list_endpoints_document_limit_and_offset(client):
     for path in ("/api/projects", "/api/projects/{project_id}/tasks", "/api/users", "/api/audit"):
         names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
         assert {"limit", "offset"} <= names, path
+
+
+def test_the_api_docs_page_loads_swagger_from_the_package_not_a_cdn(client_for, org):
+    response = client_for(org.vera).get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "unpkg" not in html
