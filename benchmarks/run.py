@@ -154,10 +154,15 @@ def child(db: str, reps: int, warmup: int, rebuild: bool, out: Path) -> int:
         signed_in[who] = Client()
         signed_in[who].force_login(user)
 
+    from portfolium.projects.models import Project
+
+    # The largest project plan in the organisation: the WBS outline page scales with its tasks.
+    largest = Project.objects.order_by("-task_count", "id").values_list("id", flat=True).first()
     cases = [("baseline: GET /healthz", "anonymous", anonymous, "/healthz")]
     for who, client in signed_in.items():
         cases.append(("portfolio overview", who, client, "/overview/"))
         cases.append(("project list API", who, client, "/api/projects?limit=100"))
+    cases.append(("project page (largest WBS)", "org admin", signed_in["org admin"], f"/projects/{largest}/"))
     rows: list[Row] = []
     for name, who, client, path in cases:
         status, median, p95, queries, kbytes, cpu = measure(client, path, reps=reps, warmup=warmup)

@@ -61,6 +61,51 @@ class MeOut(UserOut):
     is_org_admin: bool = Field(..., alias="is_superuser")
 
 
+class UserAdminOut(UserOut):
+    """A person as organisation administrators manage them."""
+
+    display_name: str
+    email: str
+    is_active: bool
+    is_org_admin: bool = Field(..., alias="is_superuser")
+
+
+class UserCreate(InputSchema):
+    username: str = Field(..., min_length=1, max_length=150)
+    display_name: str = Field("", max_length=150)
+    email: str = Field("", max_length=254)
+    job_title: str = Field("", max_length=150)
+    is_org_admin: bool = False
+    password: str | None = Field(None, description="Checked by the password validators; leave out to generate one")
+
+
+class UserCreated(UserAdminOut):
+    password: str | None = Field(..., description="The generated password, shown this once; null when you chose it")
+
+    @staticmethod
+    def resolve_password(obj: Any) -> str | None:
+        # Never ``obj.password``: on a user that is the hash.
+        return getattr(obj, "generated_password", None)
+
+
+class UserUpdate(InputSchema):
+    """Only the fields sent are changed."""
+
+    display_name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    job_title: str | None = Field(None, max_length=150)
+    is_active: bool | None = None
+    is_org_admin: bool | None = None
+
+
+class PasswordIn(InputSchema):
+    password: str | None = Field(None, description="Checked by the password validators; leave out to generate one")
+
+
+class PasswordOut(Schema):
+    password: str | None = Field(..., description="The generated password, shown this once; null when you chose it")
+
+
 class UserFilters(Schema):
     search: str | None = None
 
@@ -80,6 +125,13 @@ class TeamCreate(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     description: str = ""
     members: list[int] = []
+
+
+class TeamUpdate(InputSchema):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = None
 
 
 class TeamMembersIn(InputSchema):

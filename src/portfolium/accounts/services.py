@@ -14,37 +14,126 @@ from django.utils import timezone
 from portfolium.accounts.models import ApiToken, Membership, Role, Team, User
 from portfolium.accounts.roles import role_map_for, role_map_forget
 from portfolium.audit.models import AuditAction
-from portfolium.audit.services import audit_record
+from portfolium.audit.services import audit_record, diff, snapshot
 from portfolium.core.errors import NotFound, PermissionDenied, ValidationError
-from portfolium.core.validation import clean_model
+from portfolium.core.validation import assign, clean_model
 
 TOKEN_PREFIX = "pfm_"
+
+
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+USER_EDITABLE = ("display_name", "email", "job_title", "is_active", "is_superuser")
+
+
+def org_admin_require(actor: Any) -> None:
+    """People and teams are organisation-wide: only organisation administrators change them."""
+    if not role_map_for(actor).is_admin:
+        raise PermissionDenied("only an organisation administrator can do that")
+
+
+def password_generate() -> str:
+    """Four groups of five characters without look-alikes (0/O, 1/l/I): about 115 bits, easy to read out."""
+    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(20))
+    return "-".join(chars[i:i + 5] for i in range(0, 20, 5))
+
+
+def _password_check(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationError({"password": " ".join(exc.messages)}) from None
+
+
+def _user_facts(user: User) -> dict[str, Any]:
+    """What the audit trail records about a person: never the password or its hash."""
+    return {"username": user.username, **{name: getattr(user, name) for name in USER_EDITABLE}}
 
 
 @transaction.atomic
 def user_create(
     *, username: str, password: str | None, email: str = "", display_name: str = "",
-    is_superuser: bool = False, job_title: str = "", check_password: bool = True,
+    is_superuser: bool = False, job_title: str = "", check_password: bool = True, actor: Any = None,
 ) -> User:
+    """Add a person. With ``actor`` (a page or the API) the actor must be an organisation administrator; the
+    command line passes none. ``password=None`` leaves the account without a usable password."""
+    if actor is not None:
+        org_admin_require(actor)
     username = (username or "").strip()
     if not username:
         raise ValidationError({"username": "a username is required"})
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"the username {username!r} is taken"})
-    user = User(username=username, email=email, display_name=display_name, job_title=job_title,
-                is_superuser=is_superuser, is_staff=is_superuser)
+    user = User(username=username, email=(email or "").strip(), display_name=(display_name or "").strip(),
+                job_title=(job_title or "").strip(), is_superuser=is_superuser, is_staff=is_superuser)
+    clean_model(user, exclude=["password"])
     if password:
         if check_password:
-            try:
-                validate_password(password, user)
-            except DjangoValidationError as exc:
-                raise ValidationError({"password": " ".join(exc.messages)}) from None
+            _password_check(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
-    clean_model(user, exclude=["password"])
     user.save()
+    audit_record(actor=actor, action=AuditAction.CREATE, obj=user, object_type="user", changes=_user_facts(user))
     return user
+
+
+@transaction.atomic
+def user_add(
+    *, actor: Any, username: str, password: str | None, email: str = "", display_name: str = "",
+    job_title: str = "", is_superuser: bool = False,
+) -> tuple[User, str | None]:
+    """An administrator adds a person. With ``password=None`` one is generated and returned, to be shown once."""
+    org_admin_require(actor)
+    generated = password_generate() if password is None else None
+    user = user_create(actor=actor, username=username, password=generated or password, email=email,
+                       display_name=display_name, job_title=job_title, is_superuser=is_superuser,
+                       check_password=generated is None)
+    return user, generated
+
+
+@transaction.atomic
+def user_update(*, actor: Any, user: User, data: dict[str, Any]) -> User:
+    """Change a person's profile and flags. Administrators cannot demote or deactivate themselves, so an
+    organisation always keeps at least one administrator who can sign in."""
+    org_admin_require(actor)
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    if user.pk == getattr(actor, "pk", None):
+        errors = {}
+        if data.get("is_superuser", True) is False:
+            errors["is_superuser"] = "you cannot remove your own administrator rights; ask another administrator"
+        if data.get("is_active", True) is False:
+            errors["is_active"] = "you cannot deactivate yourself; ask another administrator"
+        if errors:
+            raise ValidationError(errors)
+    before = _user_facts(user)
+    fields = assign(user, data, USER_EDITABLE)
+    if "is_superuser" in fields:
+        user.is_staff = user.is_superuser
+        fields.append("is_staff")
+    clean_model(user, exclude=["password"])
+    changes = diff(before, _user_facts(user))
+    if changes:
+        user.save(update_fields=fields)
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, object_type="user", changes=changes)
+        role_map_forget(user)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str | None) -> str | None:
+    """An administrator sets a person's password, or with ``password=None`` generates one and returns it (to be
+    shown once). The audit trail records that it changed, never the password."""
+    org_admin_require(actor)
+    generated = password_generate() if password is None else None
+    if password is not None:
+        if not password.strip():
+            raise ValidationError({"password": "enter a password, or generate one"})
+        _password_check(password, user)
+    user.set_password(generated or password)
+    user.save(update_fields=["password"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, object_type="user",
+                 changes={"password": ["(hidden)", "(generated)" if generated else "(set)"]})
+    return generated
 
 
 def _require_admin_on_scope(actor: Any, *, portfolio: int | None, program: int | None, project: int | None) -> None:
@@ -127,12 +216,35 @@ def membership_get_for_user(actor: Any, membership_id: int) -> Membership:
 def team_create(*, actor: Any, name: str, description: str = "", members: list[int] | None = None) -> Team:
     if not role_map_for(actor).is_admin:
         raise PermissionDenied("only an organisation administrator can manage teams")
-    team = Team(name=(name or "").strip(), description=description)
+    team = Team(name=(name or "").strip(), description=(description or "").strip())
     clean_model(team)
+    _team_name_check(team)
     team.save()
     if members:
         team_set_members(actor=actor, team=team, members=members)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=team, changes={"name": team.name})
+    return team
+
+
+def _team_name_check(team: Team) -> None:
+    # The unique index compares exactly; people read "Design" and "design " as the same team.
+    if Team.objects.filter(name__iexact=team.name).exclude(pk=team.pk).exists():
+        raise ValidationError({"name": f"a team called {team.name!r} already exists"})
+
+
+@transaction.atomic
+def team_update(*, actor: Any, team: Team, data: dict[str, Any]) -> Team:
+    """Rename a team or change its description."""
+    org_admin_require(actor)
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
+    before = snapshot(team, ["name", "description"])
+    fields = assign(team, data, ("name", "description"))
+    clean_model(team)
+    _team_name_check(team)
+    changes = diff(before, snapshot(team, ["name", "description"]))
+    if changes:
+        team.save(update_fields=[*fields, "updated_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=team, changes=changes)
     return team
 
 
@@ -149,6 +261,20 @@ def team_set_members(*, actor: Any, team: Team, members: list[int]) -> Team:
     if old != sorted(found):
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=team, changes={"members": [old, sorted(found)]})
     return team
+
+
+@transaction.atomic
+def team_delete(*, actor: Any, team: Team) -> None:
+    """Delete a team. The role memberships it holds go with it (each recorded, so scope histories show it)."""
+    org_admin_require(actor)
+    for m in Membership.objects.filter(team=team):
+        audit_record(actor=actor, action=AuditAction.DELETE, obj=m,
+                     changes={"team": team.pk, "role": Role(m.role).label},
+                     portfolio_id=m.portfolio_id, program_id=m.program_id, project_id=m.project_id)
+    audit_record(actor=actor, action=AuditAction.DELETE, obj=team,
+                 changes={"name": team.name, "members": sorted(team.members.values_list("id", flat=True))})
+    team.delete()
+    role_map_forget(actor)
 
 
 # --- API tokens -------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def portfolio_get(request: HttpRequest, portfolio_id: int) -> Portfolio:
 
 @router.post("/portfolios", response={201: PortfolioOut},
              summary="Create a portfolio (top level: organisation administrators; child: manager on the parent)")
-def portfolio_create(request: HttpRequest, payload: PortfolioCreate) -> tuple[int, Portfolio]:
+def portfolio_create(request: HttpRequest, payload: PortfolioCreate) -> Status[Portfolio]:
     return Status(201, services.portfolio_create(actor=request.user, data=payload.model_dump(exclude_unset=True)))
 
 
@@ -83,7 +83,7 @@ def portfolio_update(request: HttpRequest, portfolio_id: int, payload: Portfolio
 
 
 @router.delete("/portfolios/{portfolio_id}", response={204: None}, summary="Delete an empty portfolio (admin)")
-def portfolio_delete(request: HttpRequest, portfolio_id: int) -> tuple[int, None]:
+def portfolio_delete(request: HttpRequest, portfolio_id: int) -> Status[None]:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.ADMIN)
     services.portfolio_delete(actor=request.user, portfolio=portfolio)
     return Status(204, None)
@@ -120,7 +120,7 @@ def program_get(request: HttpRequest, program_id: int) -> Program:
 
 @router.post("/programs", response={201: ProgramDetailOut}, tags=["programs"],
              summary="Create a program (manager on the portfolio)")
-def program_create(request: HttpRequest, payload: ProgramCreate) -> tuple[int, Program]:
+def program_create(request: HttpRequest, payload: ProgramCreate) -> Status[Program]:
     program = services.program_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
     return Status(201, _program_detail(request, program))
 
@@ -136,7 +136,7 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramUpdate
 
 @router.delete("/programs/{program_id}", response={204: None}, tags=["programs"],
                summary="Delete a program (admin); its projects stay in the portfolio")
-def program_delete(request: HttpRequest, program_id: int) -> tuple[int, None]:
+def program_delete(request: HttpRequest, program_id: int) -> Status[None]:
     program = program_get_for_user(request.user, program_id, need=Role.ADMIN)
     services.program_delete(actor=request.user, program=program)
     return Status(204, None)
@@ -168,7 +168,7 @@ def goal_get(request: HttpRequest, goal_id: int) -> StrategicGoal:
 
 @router.post("/portfolios/{portfolio_id}/goals", response={201: GoalDetailOut}, tags=["goals"],
              summary="Add a strategic goal to a portfolio (manager)")
-def goal_create(request: HttpRequest, portfolio_id: int, payload: GoalCreate) -> tuple[int, StrategicGoal]:
+def goal_create(request: HttpRequest, portfolio_id: int, payload: GoalCreate) -> Status[StrategicGoal]:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.MANAGER)
     goal = services.goal_create(actor=request.user, portfolio=portfolio, data=payload.model_dump(exclude_unset=True))
     return Status(201, _goal_detail(request, goal_get_for_user(request.user, goal.pk)))
@@ -182,7 +182,7 @@ def goal_update(request: HttpRequest, goal_id: int, payload: GoalUpdate) -> Stra
 
 
 @router.delete("/goals/{goal_id}", response={204: None}, tags=["goals"], summary="Delete a goal (admin)")
-def goal_delete(request: HttpRequest, goal_id: int) -> tuple[int, None]:
+def goal_delete(request: HttpRequest, goal_id: int) -> Status[None]:
     goal = goal_get_for_user(request.user, goal_id, need=Role.ADMIN)
     services.goal_delete(actor=request.user, goal=goal)
     return Status(204, None)
@@ -206,7 +206,7 @@ def custom_field_get(request: HttpRequest, field_id: int) -> CustomFieldDefiniti
              summary="Define a custom field for the projects or tasks of a portfolio and its children (admin)")
 def custom_field_create(
     request: HttpRequest, portfolio_id: int, payload: CustomFieldCreate
-) -> tuple[int, CustomFieldDefinition]:
+) -> Status[CustomFieldDefinition]:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.ADMIN)
     definition = services.custom_field_create(
         actor=request.user, portfolio=portfolio, data=payload.model_dump(exclude_unset=True)
@@ -224,7 +224,7 @@ def custom_field_update(request: HttpRequest, field_id: int, payload: CustomFiel
 
 @router.delete("/custom-fields/{field_id}", response={204: None}, tags=["custom fields"],
                summary="Delete a custom field definition (admin); stored values are left untouched")
-def custom_field_delete(request: HttpRequest, field_id: int) -> tuple[int, None]:
+def custom_field_delete(request: HttpRequest, field_id: int) -> Status[None]:
     definition = custom_field_get_for_user(request.user, field_id, need=Role.ADMIN)
     services.custom_field_delete(actor=request.user, definition=definition)
     return Status(204, None)

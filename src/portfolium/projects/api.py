@@ -72,7 +72,7 @@ def project_get(request: HttpRequest, project_id: int) -> Project:
 
 @router.post("/projects", response={201: ProjectOut},
              summary="Create a project (manager on the portfolio, or on the program it goes in)")
-def project_create(request: HttpRequest, payload: ProjectCreate) -> tuple[int, Project]:
+def project_create(request: HttpRequest, payload: ProjectCreate) -> Status[Project]:
     project = services.project_create(actor=request.user, data=payload.model_dump(exclude_unset=True))
     return Status(201, project_get_for_user(request.user, project.pk))
 
@@ -85,7 +85,7 @@ def project_update(request: HttpRequest, project_id: int, payload: ProjectUpdate
 
 
 @router.delete("/projects/{project_id}", response={204: None}, summary="Delete a project and its WBS (admin)")
-def project_delete(request: HttpRequest, project_id: int) -> tuple[int, None]:
+def project_delete(request: HttpRequest, project_id: int) -> Status[None]:
     project = project_get_for_user(request.user, project_id, need=Role.ADMIN)
     services.project_delete(actor=request.user, project=project)
     return Status(204, None)
@@ -106,7 +106,7 @@ def task_list(request: HttpRequest, project_id: int, filters: Query[TaskFiltersI
 
 @router.post("/projects/{project_id}/tasks", response={201: TaskOut}, tags=["tasks"],
              summary="Add a task, phase or milestone to the WBS (manager)")
-def task_create(request: HttpRequest, project_id: int, payload: TaskCreate) -> tuple[int, Task]:
+def task_create(request: HttpRequest, project_id: int, payload: TaskCreate) -> Status[Task]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     task = services.task_create(actor=request.user, project=project, data=payload.model_dump(exclude_unset=True))
     return Status(201, task_get_for_user(request.user, task.pk))
@@ -133,7 +133,7 @@ def task_update(request: HttpRequest, task_id: int, payload: TaskUpdate) -> Task
 
 @router.delete("/tasks/{task_id}", response={204: None}, tags=["tasks"],
                summary="Delete a task with its subtasks (manager)")
-def task_delete(request: HttpRequest, task_id: int) -> tuple[int, None]:
+def task_delete(request: HttpRequest, task_id: int) -> Status[None]:
     task = task_get_for_user(request.user, task_id, need=Role.MANAGER)
     services.task_delete(actor=request.user, task=task)
     return Status(204, None)
@@ -178,7 +178,7 @@ def checklist_list(request: HttpRequest, task_id: int) -> Any:
 
 @router.post("/tasks/{task_id}/checklist", response={201: ChecklistItemOut}, tags=["checklists"],
              summary="Add a checklist item (contributor)")
-def checklist_item_add(request: HttpRequest, task_id: int, payload: ChecklistItemCreate) -> tuple[int, ChecklistItem]:
+def checklist_item_add(request: HttpRequest, task_id: int, payload: ChecklistItemCreate) -> Status[ChecklistItem]:
     task = task_get_for_user(request.user, task_id, need=Role.CONTRIBUTOR)
     return Status(201, services.checklist_item_add(actor=request.user, task=task, text=payload.text))
 
@@ -192,7 +192,7 @@ def checklist_item_update(request: HttpRequest, item_id: int, payload: Checklist
 
 @router.delete("/checklist-items/{item_id}", response={204: None}, tags=["checklists"],
                summary="Remove a checklist item (contributor)")
-def checklist_item_delete(request: HttpRequest, item_id: int) -> tuple[int, None]:
+def checklist_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
     item = checklist_item_get_for_user(request.user, item_id, need=Role.CONTRIBUTOR)
     services.checklist_item_delete(actor=request.user, item=item)
     return Status(204, None)
@@ -209,7 +209,7 @@ def comment_list(request: HttpRequest, task_id: int) -> Any:
 
 @router.post("/tasks/{task_id}/comments", response={201: CommentOut}, tags=["comments"],
              summary="Comment on a task (contributor)")
-def comment_add(request: HttpRequest, task_id: int, payload: CommentIn) -> tuple[int, Comment]:
+def comment_add(request: HttpRequest, task_id: int, payload: CommentIn) -> Status[Comment]:
     task = task_get_for_user(request.user, task_id, need=Role.CONTRIBUTOR)
     return Status(201, services.comment_add(actor=request.user, task=task, body=payload.body))
 
@@ -223,7 +223,7 @@ def comment_update(request: HttpRequest, comment_id: int, payload: CommentIn) ->
 
 @router.delete("/comments/{comment_id}", response={204: None}, tags=["comments"],
                summary="Delete a comment (its author, or a manager)")
-def comment_delete(request: HttpRequest, comment_id: int) -> tuple[int, None]:
+def comment_delete(request: HttpRequest, comment_id: int) -> Status[None]:
     comment = comment_get_for_user(request.user, comment_id, need=Role.CONTRIBUTOR)
     services.comment_delete(actor=request.user, comment=comment)
     return Status(204, None)
@@ -240,7 +240,7 @@ def dependency_list(request: HttpRequest, project_id: int) -> Any:
 
 @router.post("/projects/{project_id}/dependencies", response={201: DependencyOut}, tags=["dependencies"],
              summary="Link two tasks of the project (manager); a link that would close a cycle is refused")
-def dependency_create(request: HttpRequest, project_id: int, payload: DependencyCreate) -> tuple[int, TaskDependency]:
+def dependency_create(request: HttpRequest, project_id: int, payload: DependencyCreate) -> Status[TaskDependency]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     dependency = services.dependency_create(actor=request.user, project=project,
                                             data=payload.model_dump(exclude_unset=True))
@@ -257,7 +257,7 @@ def dependency_update(request: HttpRequest, dependency_id: int, payload: Depende
 
 @router.delete("/dependencies/{dependency_id}", response={204: None}, tags=["dependencies"],
                summary="Remove a link (manager)")
-def dependency_delete(request: HttpRequest, dependency_id: int) -> tuple[int, None]:
+def dependency_delete(request: HttpRequest, dependency_id: int) -> Status[None]:
     dependency = dependency_get_for_user(request.user, dependency_id, need=Role.MANAGER)
     services.dependency_delete(actor=request.user, dependency=dependency)
     return Status(204, None)
@@ -276,7 +276,7 @@ def project_goal_list(request: HttpRequest, project_id: int) -> Any:
 @router.post("/projects/{project_id}/goals", response={201: ProjectGoalOut}, tags=["goals"],
              summary="Link the project to a goal of its portfolio or a parent portfolio (manager); "
                      "linking again changes the contribution")
-def project_goal_link(request: HttpRequest, project_id: int, payload: ProjectGoalIn) -> tuple[int, ProjectGoal]:
+def project_goal_link(request: HttpRequest, project_id: int, payload: ProjectGoalIn) -> Status[ProjectGoal]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     link = services.project_goal_link(actor=request.user, project=project, goal_id=payload.goal,
                                       contribution=payload.contribution)
@@ -285,7 +285,7 @@ def project_goal_link(request: HttpRequest, project_id: int, payload: ProjectGoa
 
 @router.delete("/projects/{project_id}/goals/{goal_id}", response={204: None}, tags=["goals"],
                summary="Unlink the project from a goal (manager)")
-def project_goal_unlink(request: HttpRequest, project_id: int, goal_id: int) -> tuple[int, None]:
+def project_goal_unlink(request: HttpRequest, project_id: int, goal_id: int) -> Status[None]:
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     services.project_goal_unlink(actor=request.user, project=project, goal_id=goal_id)
     return Status(204, None)

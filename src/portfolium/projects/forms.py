@@ -1,8 +1,10 @@
-"""Turn posted task fields into the typed values that ``projects.services`` take, naming the bad field."""
+"""Turn posted task and project fields into the typed values that ``projects.services`` take, naming the bad
+field."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -74,3 +76,48 @@ def _parse(name: str, raw: str) -> Any:
     if not number.is_finite() or number < 0:
         raise ValueError("expected a number of zero or more")
     return number
+
+
+# --- the project form ---------------------------------------------------------------------------------------
+
+PROJECT_TEXT_FIELDS = ("code", "name", "description", "stage", "health", "health_reason")
+PROJECT_DATE_FIELDS = ("start", "finish")
+PROJECT_PEOPLE_FIELDS = ("manager", "sponsor", "program")
+
+
+def project_data(post: QueryDict, custom_keys: Iterable[str] = ()) -> dict[str, Any]:
+    """The project fields present in ``post``; ``cf_<key>`` inputs become ``custom_fields`` (validated by the
+    service against the definitions, so the raw strings go through), ``tags`` is comma separated."""
+    data: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in PROJECT_TEXT_FIELDS:
+        if name in post:
+            data[name] = post.get(name, "").strip()
+    for name in PROJECT_DATE_FIELDS:
+        if name in post:
+            try:
+                data[name] = _parse("start", post.get(name, "").strip())
+            except ValueError as exc:
+                errors[name] = str(exc)
+    for name in PROJECT_PEOPLE_FIELDS:
+        if name in post:
+            raw = post.get(name, "").strip()
+            try:
+                data[name] = int(raw) if raw else None
+            except ValueError:
+                errors[name] = "choose from the list"
+    if "priority" in post:
+        try:
+            data["priority"] = _parse("priority", post.get("priority", "").strip())
+        except ValueError as exc:
+            errors["priority"] = str(exc)
+    if "tags" in post:
+        data["tags"] = [t for t in (s.strip() for s in post.get("tags", "").split(",")) if t]
+    custom = {key: post.get(f"cf_{key}", "").strip() for key in custom_keys if f"cf_{key}" in post}
+    if custom:
+        data["custom_fields"] = custom
+    if "name" in data and not data["name"]:
+        errors["name"] = "a project needs a name"
+    if errors:
+        raise ValidationError(errors)
+    return data

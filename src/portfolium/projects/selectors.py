@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -199,7 +199,22 @@ class Rollup:
     by_stage: dict[str, int] = field(default_factory=dict)
 
 
-def rollup_projects(projects: Iterable[Project]) -> Rollup:
+class ProjectFigures(Protocol):
+    """What a rollup reads of a project: a model instance, or a ``values_list(named=True)`` row."""
+
+    stage: str
+    health: str
+    progress: Decimal
+    task_count: int
+    task_done_count: int
+    task_blocked_count: int
+    start: dt.date | None
+    finish: dt.date | None
+    rollup_start: dt.date | None
+    rollup_finish: dt.date | None
+
+
+def rollup_projects(projects: Iterable[ProjectFigures]) -> Rollup:
     """Roll project figures up (program, portfolio): progress weighted by task count; worst health wins,
     ignoring closed and cancelled projects."""
     out = Rollup()
@@ -398,3 +413,29 @@ def goal_project_links(*, user: Any, goal_id: int) -> QuerySet[ProjectGoal]:
         .select_related("project")
         .order_by("project__code")
     )
+
+
+def project_team(*, project: Project) -> list[Any]:
+    """The people who work on a project, for owner and assignee pickers: members of the project or its program
+    (directly or through a team), its manager and sponsor, and whoever already owns or is assigned a task in it.
+
+    Portfolio-level members are governance rather than delivery, and an organisation has thousands of people:
+    listing them all in every outline row would make a 100-task page megabytes long. Six queries.
+    """
+    from portfolium.accounts.models import Membership, Team, User
+    from portfolium.accounts.selectors import user_list
+
+    scope = Q(project_id=project.pk)
+    if project.program_id:
+        scope |= Q(program_id=project.program_id)
+    memberships = Membership.objects.filter(scope)
+    ids = set(memberships.exclude(user=None).values_list("user_id", flat=True))
+    team_ids = memberships.exclude(team=None).values("team_id")
+    ids |= set(Team.members.through.objects.filter(team_id__in=team_ids).values_list("user_id", flat=True))
+    ids |= {pk for pk in (project.manager_id, project.sponsor_id) if pk}
+    ids |= set(Task.objects.filter(project=project).exclude(owner=None).values_list("owner_id", flat=True))
+    ids |= set(
+        Task.assignees.through.objects.filter(task__project=project).values_list("user_id", flat=True)
+    )
+    people: list[User] = list(user_list().filter(pk__in=ids))
+    return people

@@ -12,18 +12,21 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolium.accounts.models import Role, User
 from portfolium.accounts.roles import role_map_for
 from portfolium.accounts.selectors import user_list
 from portfolium.audit.selectors import audit_for_object, audit_for_project
 from portfolium.audit.views import history_rows
-from portfolium.core.errors import ValidationError
+from portfolium.core.errors import NotFound, ValidationError
 from portfolium.core.htmx import handle_errors, render_page
-from portfolium.portfolios.models import FieldTarget, FieldType
-from portfolium.portfolios.selectors import custom_field_definitions
+from portfolium.portfolios.access import portfolio_get_for_user, program_get_for_user
+from portfolium.portfolios.models import CustomFieldDefinition, FieldTarget, FieldType, StrategicGoal
+from portfolium.portfolios.selectors import custom_field_definitions, portfolio_ancestor_ids, program_list
+from portfolium.portfolios.views_members import members_context
 from portfolium.projects import services
 from portfolium.projects.access import (
     checklist_item_get_for_user,
@@ -31,18 +34,20 @@ from portfolium.projects.access import (
     project_get_for_user,
     task_get_for_user,
 )
-from portfolium.projects.forms import task_data
+from portfolium.projects.forms import project_data, task_data
 from portfolium.projects.models import (
     DependencyType,
+    Health,
     Priority,
     Project,
     ProjectGoal,
+    Stage,
     Task,
     TaskKind,
     TaskStatus,
 )
 from portfolium.projects.selectors import my_work as my_work_tasks
-from portfolium.projects.selectors import today, wbs_outline
+from portfolium.projects.selectors import project_team, today, wbs_outline
 
 HISTORY_LIMIT = 40
 NEW_TASK_NAME = "New task"
@@ -79,7 +84,7 @@ def _outline_context(
     return {
         "project": project,
         "rows": wbs_outline(project=project),
-        "people": _people() if rights["can_plan"] else [],
+        "people": project_team(project=project) if rights["can_plan"] else [],
         "statuses": TaskStatus.choices,
         "kinds": TaskKind.choices,
         "row_errors": errors or {},
@@ -106,16 +111,12 @@ def _outline_response(request: HttpRequest, project_id: int, *, status: int = 20
 @handle_errors
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_get_for_user(request.user, project_id)
-    rolemap = role_map_for(request.user)
-    links = ProjectGoal.objects.filter(project=project).select_related("goal", "goal__portfolio")
-    goals = [link for link in links if rolemap.portfolio_role(link.goal.portfolio_id) is not None]
     context = {
         **_outline_context(request, project),
         **_crumbs(request, project),
-        "tags": [t.name for t in project.tags.all()],
-        "custom": _custom_values(project),
-        "goals": goals,
-        "hidden_goals": len(links) - len(goals),
+        **_head_context(request, project),
+        **_goals_context(request, project),
+        **members_context(request.user, "project", project),
         "nav": "portfolios",
     }
     return render_page(request, "projects/project.html", context)
@@ -258,7 +259,7 @@ def _task_context(request: HttpRequest, task: Task, posted: Any = None) -> dict[
         "v": _task_values(task, posted),
         "project": task.project,
         "assignees": list(task.assignees.all()),
-        "people": _people() if rights["can_plan"] else [],
+        "people": project_team(project=task.project) if rights["can_plan"] else [],
         "statuses": TaskStatus.choices,
         "kinds": TaskKind.choices,
         "priorities": Priority.choices,
@@ -441,3 +442,247 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "nav": "mywork",
     }
     return render_page(request, "projects/my_work.html", context)
+
+
+# --- managing the project: header form, create, delete, goal links ------------------------------------------
+
+
+@dataclass
+class CustomInput:
+    """One custom field of the project form: its definition, the value to show and the error beside it."""
+
+    definition: CustomFieldDefinition
+    value: str
+    error: str | None
+
+
+def _project_values(project: Project | None, posted: Any = None) -> dict[str, str]:
+    if posted is not None:
+        return {name: posted.get(name, "") for name in posted}
+    if project is None:
+        return {"stage": Stage.INITIATION, "health": Health.GREEN, "priority": str(Priority.MEDIUM)}
+
+    def iso(day: dt.date | None) -> str:
+        return day.isoformat() if day else ""
+
+    values = {
+        "code": project.code, "name": project.name, "description": project.description, "stage": project.stage,
+        "health": project.health, "health_reason": project.health_reason, "priority": str(project.priority),
+        "start": iso(project.start), "finish": iso(project.finish), "manager": str(project.manager_id or ""),
+        "sponsor": str(project.sponsor_id or ""), "program": str(project.program_id or ""),
+        "tags": ", ".join(t.name for t in project.tags.all()),
+    }
+    for key, value in (project.custom_fields or {}).items():
+        values[f"cf_{key}"] = str(value)
+    return values
+
+
+def _project_form_context(
+    request: HttpRequest, *, portfolio_id: int, project: Project | None = None, fixed_program: Any = None,
+    posted: Any = None, errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything ``projects/_project_fields.html`` needs, for the create page and the header form alike.
+
+    The program select lists the portfolio's programs the user can see; when the project sits in a program the
+    user cannot see, the field is left out so that saving cannot move the project out of it.
+    """
+    errors = errors or {}
+    values = _project_values(project, posted)
+    definitions = custom_field_definitions(portfolio_id=portfolio_id, target=FieldTarget.PROJECT)
+    programs = [] if fixed_program is not None else list(program_list(user=request.user, portfolio_id=portfolio_id))
+    show_program = fixed_program is None and (
+        project is None or project.program_id is None or any(p.pk == project.program_id for p in programs)
+    )
+    return {
+        "v": values,
+        "errors": errors,
+        "custom_inputs": [
+            CustomInput(d, values.get(f"cf_{d.key}", ""), errors.get(f"custom_fields.{d.key}")) for d in definitions
+        ],
+        "people": _people(),
+        "programs": programs,
+        "show_program": show_program,
+        "fixed_program": fixed_program,
+        "stages": Stage.choices,
+        "healths": Health.choices,
+        "priorities": Priority.choices,
+        "other_errors": {k: m for k, m in errors.items() if k not in PROJECT_FORM_FIELDS and not k.startswith("custom_fields.")},
+    }
+
+
+PROJECT_FORM_FIELDS = {
+    "code", "name", "description", "stage", "health", "health_reason", "priority", "start", "finish", "manager",
+    "sponsor", "program", "tags",
+}
+
+
+def _head_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    role = getattr(project, "user_role", None) or 0
+    return {
+        "project": project,
+        "tags": [t.name for t in project.tags.all()],
+        "custom": _custom_values(project),
+        "can_plan": role >= Role.MANAGER,
+        "can_admin": role >= Role.ADMIN,
+    }
+
+
+def _goals_context(request: HttpRequest, project: Project, **extra: Any) -> dict[str, Any]:
+    """The project's goal links the user may know about, and the goals they may link it to."""
+    rolemap = role_map_for(request.user)
+    links = list(ProjectGoal.objects.filter(project=project).select_related("goal", "goal__portfolio"))
+    shown = [link for link in links if rolemap.portfolio_role(link.goal.portfolio_id) is not None]
+    can_plan = (getattr(project, "user_role", None) or 0) >= Role.MANAGER
+    linkable: list[StrategicGoal] = []
+    if can_plan:
+        visible = [pid for pid in portfolio_ancestor_ids(project.portfolio_id) if rolemap.portfolio_role(pid) is not None]
+        linked = {link.goal_id for link in links}
+        linkable = [g for g in StrategicGoal.objects.filter(portfolio_id__in=visible).select_related("portfolio")
+                    .order_by("portfolio__name", "code") if g.pk not in linked]
+    # An error on a linked goal's contribution shows on its row; anything else on the "link a goal" form.
+    errors: dict[str, str] = extra.pop("goal_errors", {})
+    picked = extra.pop("error_goal", "")
+    picked_id = int(picked) if str(picked).isdigit() else None
+    on_row = picked_id is not None and any(link.goal_id == picked_id for link in shown)
+    return {
+        "project": project, "goals": shown, "hidden_goals": len(links) - len(shown), "linkable": linkable,
+        "can_plan": can_plan, "row_goal": picked_id if on_row and errors else None,
+        "row_error": " ".join(errors.values()) if on_row else "",
+        "add_errors": {} if on_row else errors, "add_goal": None if on_row else picked_id,
+        "add_contribution": extra.pop("contribution", "") if errors and not on_row else "", **extra,
+    }
+
+
+def _history_context(project: Project) -> dict[str, Any]:
+    return {"history": history_rows(audit_for_project(project_id=project.pk)[:HISTORY_LIMIT]), "oob": True}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handle_errors
+def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
+    """GET: the header as a form. POST: save it; the answer is the header again (and the history, out of band),
+    or the form with each message beside its field (422)."""
+    project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
+    if request.method == "POST":
+        keys = [d.key for d in custom_field_definitions(portfolio_id=project.portfolio_id, target=FieldTarget.PROJECT)]
+        try:
+            services.project_update(actor=request.user, project=project, data=project_data(request.POST, keys))
+        except ValidationError as exc:
+            context = _project_form_context(request, portfolio_id=project.portfolio_id, project=project,
+                                            posted=request.POST, errors=exc.errors)
+            return render(request, "projects/_head_form.html", {**context, "project": project}, status=422)
+        project = project_get_for_user(request.user, project_id)
+        context = {**_head_context(request, project), **_history_context(project), "saved": True}
+        return render(request, "projects/_head.html", context)
+    context = _project_form_context(request, portfolio_id=project.portfolio_id, project=project)
+    return render(request, "projects/_head_form.html", {**context, "project": project})
+
+
+@login_required
+@require_GET
+@handle_errors
+def project_head(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The header alone (to cancel the form)."""
+    project = project_get_for_user(request.user, project_id)
+    return render(request, "projects/_head.html", _head_context(request, project))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handle_errors
+def project_new(request: HttpRequest) -> HttpResponse:
+    """``?portfolio=<id>`` or ``?program=<id>``: a new project there (manager there); then its page."""
+    program = portfolio = None
+    try:
+        if request.GET.get("program"):
+            program = program_get_for_user(request.user, int(request.GET["program"]), need=Role.MANAGER)
+            portfolio_id = program.portfolio_id
+        else:
+            portfolio = portfolio_get_for_user(request.user, int(request.GET.get("portfolio") or 0), need=Role.MANAGER)
+            portfolio_id = portfolio.pk
+    except ValueError:
+        raise NotFound("portfolio") from None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        keys = [d.key for d in custom_field_definitions(portfolio_id=portfolio_id, target=FieldTarget.PROJECT)]
+        try:
+            data = project_data(request.POST, keys)
+            data["portfolio"] = portfolio_id
+            if program is not None:
+                data["program"] = program.pk
+            if not data.get("code"):
+                raise ValidationError({"code": "give the project a short unique code"})
+            project = services.project_create(actor=request.user, data=data)
+        except ValidationError as exc:
+            errors = exc.errors
+        else:
+            return redirect("projects:detail", project.pk)
+    context = _project_form_context(request, portfolio_id=portfolio_id, fixed_program=program,
+                                    posted=request.POST if errors else None, errors=errors)
+    if not errors and request.method == "GET":
+        context["v"]["manager"] = str(request.user.pk)
+    context.update(portfolio=portfolio or (program.portfolio if program else None), program=program,
+                   show_portfolio=role_map_for(request.user).portfolio_role(portfolio_id) is not None,
+                   nav="portfolios")
+    return render(request, "projects/project_new.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+@handle_errors
+def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Admin only; afterwards the portfolio's page (or the tree, for someone who cannot see the portfolio)."""
+    project = project_get_for_user(request.user, project_id, need=Role.ADMIN)
+    portfolio_id = project.portfolio_id
+    services.project_delete(actor=request.user, project=project)
+    if role_map_for(request.user).portfolio_role(portfolio_id) is not None:
+        url = reverse("portfolios:detail", args=[portfolio_id])
+    else:
+        url = reverse("portfolios:tree")
+    if getattr(request, "htmx", None):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_POST
+@handle_errors
+def goal_link(request: HttpRequest, project_id: int) -> HttpResponse:
+    """Link a goal, or change the contribution of a linked one (manager on the project)."""
+    project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
+    rolemap = role_map_for(request.user)
+    try:
+        try:
+            goal_id = int(request.POST.get("goal", ""))
+        except ValueError:
+            raise ValidationError({"goal": "choose a goal"}) from None
+        raw = request.POST.get("contribution", "").strip()
+        try:
+            contribution = int(raw)
+        except ValueError:
+            raise ValidationError({"contribution": f"expected a whole number from 0 to 100, got {raw!r}"}) from None
+        goal = StrategicGoal.objects.filter(pk=goal_id).only("portfolio_id").first()
+        if goal is None or rolemap.portfolio_role(goal.portfolio_id) is None:
+            raise ValidationError({"goal": "no such goal in this project's portfolio or its parents"})
+        services.project_goal_link(actor=request.user, project=project, goal_id=goal_id, contribution=contribution)
+    except ValidationError as exc:
+        context = _goals_context(request, project, goal_errors=exc.errors, error_goal=request.POST.get("goal"),
+                                 contribution=request.POST.get("contribution", ""))
+        return render(request, "projects/_goals.html", context, status=422)
+    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(project)})
+
+
+@login_required
+@require_POST
+@handle_errors
+def goal_unlink(request: HttpRequest, project_id: int, goal_id: int) -> HttpResponse:
+    project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
+    if role_map_for(request.user).portfolio_role(
+        StrategicGoal.objects.filter(pk=goal_id).values_list("portfolio_id", flat=True).first()
+    ) is None:
+        raise NotFound("goal")
+    services.project_goal_unlink(actor=request.user, project=project, goal_id=goal_id)
+    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(project)})

@@ -350,3 +350,23 @@ def test_task_list_puts_top_level_tasks_first_on_every_database(org):
     names = [t.name for t in task_list(user=org.vera, project_id=org.apollo.pk)]
     assert names == ["Design", "Design signed off", "Wireframes", "Visual design"]
     assert list(task_list(user=org.olga, project_id=org.apollo.pk)) == []
+
+
+def test_the_project_team_is_its_members_direct_and_through_teams_plus_task_holders(org, django_assert_max_num_queries):
+    from portfolium.accounts.models import Role
+    from portfolium.projects.selectors import project_team
+    from tests.factories import TeamFactory, UserFactory, grant
+
+    designer = UserFactory(username="dina")
+    squad = TeamFactory(name="Design squad")
+    squad.members.add(designer)
+    from portfolium.accounts.models import Membership
+
+    Membership.objects.create(team=squad, program=org.program, role=Role.CONTRIBUTOR)
+    stranger = UserFactory(username="sam")
+    grant(stranger, Role.VIEWER, project=org.zeus)
+    with django_assert_max_num_queries(6):
+        team = {u.username for u in project_team(project=org.apollo)}
+    # mark and cora hold roles on APOLLO; dina through her team on the program; paula and vera hold portfolio
+    # roles only (governance), sam works on another project.
+    assert team == {"mark", "cora", "dina"}
