@@ -332,11 +332,12 @@ def my_work(*, user: Any, include_done: bool = False) -> QuerySet[Task]:
     """Tasks the user owns or is assigned to, across every project they can see, soonest due first."""
     from django.db.models import F
 
+    # A subquery rather than a join on assignees: no DISTINCT over a hundred thousand rows.
+    assigned = Task.assignees.through.objects.filter(user_id=user.pk).values("task_id")
     qs = (
-        Task.objects.filter(Q(owner_id=user.pk) | Q(assignees=user.pk))
+        Task.objects.filter(Q(owner_id=user.pk) | Q(pk__in=assigned))
         .filter(role_map_for(user).project_q("project__"))
         .select_related("project", "owner")
-        .distinct()
     )
     if not include_done:
         qs = qs.exclude(status=TaskStatus.DONE)
