@@ -161,6 +161,27 @@ def test_editing_the_wbs_outline(page, phone, sign_in, shot, busy_org):
     shot(phone, "project-390")
 
 
+def test_owner_pickers_offer_the_project_team_and_save_a_new_owner(page, sign_in, busy_org):
+    org = busy_org
+    sign_in(page, "mark", f"/projects/{org.apollo.pk}/")
+    picker = page.locator(f"#task-{org.task_b.pk} select[name=owner]")
+    # Rendered with only its current value; the team arrives from the page's one <template>.
+    offered = picker.locator("option").all_inner_texts()
+    assert {"Mark Manager", "Cora Contributor"} <= set(offered)
+    assert "Olga Outsider" not in offered
+    with page.expect_response(lambda r: f"/tasks/{org.task_b.pk}/edit/" in r.url) as saved:
+        picker.select_option(str(org.cora.pk))
+    assert saved.value.status == 200
+    page.wait_for_load_state("networkidle")
+    org.task_b.refresh_from_db()
+    assert org.task_b.owner_id == org.cora.pk
+    # After the outline is re-rendered, the picker is filled again and still shows the new owner.
+    page.wait_for_function(
+        f"document.querySelectorAll('#task-{org.task_b.pk} select[name=owner][data-filled] option').length >= 3"
+    )
+    assert picker.input_value() == str(org.cora.pk)
+
+
 def test_viewer_sees_a_read_only_outline(page, sign_in, busy_org):
     sign_in(page, "vera", f"/projects/{busy_org.apollo.pk}/")
     assert page.locator("#wbs .name-text", has_text="Wireframes").is_visible()

@@ -8,12 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from portfolium.accounts.models import Membership, Role
 from tests.factories import TeamFactory, UserFactory, grant
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body or {}, content_type="application/json")
+from tests.helpers import send
 
 
 def test_members_of_a_portfolio_see_who_holds_which_role_there(org, client_for):

@@ -8,11 +8,7 @@ from conftest import PASSWORD
 from portfolium.accounts.models import Membership, Role, Team, User
 from portfolium.audit.models import AuditEvent
 from tests.factories import TeamFactory
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    return getattr(client, method)(url, body if body is not None else {}, content_type="application/json")
-
+from tests.helpers import send
 
 # --- people -----------------------------------------------------------------------------------------------
 

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portfolium.accounts.models import Membership, Role, Team, User
 from tests.factories import TeamFactory, UserFactory
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
-
+from tests.helpers import queries_for
 
 # --- the directory ----------------------------------------------------------------------------------------
 

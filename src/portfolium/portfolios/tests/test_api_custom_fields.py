@@ -9,12 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from portfolium.accounts.models import Role
 from portfolium.portfolios.models import CustomFieldDefinition
 from tests.factories import CustomFieldFactory, UserFactory, grant
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body or {}, content_type="application/json")
+from tests.helpers import send
 
 
 @pytest.fixture

@@ -6,30 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from portfolium.accounts.models import Role
 from portfolium.projects.models import Project
 from tests.factories import CustomFieldFactory, ProgramFactory, ProjectFactory, UserFactory, grant
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body or {}, content_type="application/json")
+from tests.helpers import queries_for, send
 
 
 def codes(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [p["code"] for p in response.json()["items"]]
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx)
 
 
 # --- reading ----------------------------------------------------------------------------------------------

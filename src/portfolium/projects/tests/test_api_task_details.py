@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from portfolium.accounts.models import Role
 from portfolium.projects.models import ChecklistItem, Comment, ProjectGoal, TaskDependency
 from tests.factories import DependencyFactory, GoalFactory, TaskFactory, UserFactory, grant
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body or {}, content_type="application/json")
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx)
+from tests.helpers import queries_for, send
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from portfolium.projects.models import Task
 from tests.factories import CustomFieldFactory, TaskFactory
-
-
-def send(client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body or {}, content_type="application/json")
+from tests.helpers import queries_for, send
 
 
 def names(response) -> list[str]:
@@ -28,13 +21,6 @@ def outline(client, project) -> list[tuple[str, str]]:
     response = client.get(f"/api/projects/{project.pk}/outline")
     assert response.status_code == 200, response.content
     return [(row["wbs"], row["task"]["name"]) for row in response.json()]
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx)
 
 
 # --- listing and filtering --------------------------------------------------------------------------------

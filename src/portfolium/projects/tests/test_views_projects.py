@@ -388,3 +388,10 @@ def test_my_work_query_count_does_not_grow(client_for, org):
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("portfolios:my_work"))
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_outline_rows_carry_only_their_owner_and_the_team_is_listed_once(org, client_for):
+    html = client_for(org.mark).get(f"/projects/{org.apollo.pk}/").content.decode()
+    # The contributor owns one task: her option appears in that row and once in the shared template.
+    assert html.count(f'<option value="{org.cora.pk}"') == 2
+    assert html.count('id="people-options"') == 1

@@ -24,9 +24,31 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // Owner pickers in the WBS outline arrive with only their current value; the team's options are in one
+  // <template id="people-options"> per outline. Keep an owner from outside the team if there is one.
+  function fillPeople() {
+    var tpl = document.getElementById("people-options");
+    if (!tpl) return;
+    document.querySelectorAll("select[data-people]:not([data-filled])").forEach(function (sel) {
+      var current = sel.value;
+      var outsider = null;
+      sel.querySelectorAll("option").forEach(function (o) { if (o.value !== "") { outsider = o; o.remove(); } });
+      var found = false;
+      tpl.content.querySelectorAll("option").forEach(function (opt) {
+        var o = opt.cloneNode(true);
+        if (o.value === current) { found = true; }
+        sel.appendChild(o);
+      });
+      if (!found && outsider) sel.appendChild(outsider);
+      sel.value = current;
+      sel.setAttribute("data-filled", "");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); fillPeople(); });
   document.addEventListener("htmx:afterSettle", function (evt) {
     drawCharts(evt.detail.elt);
+    fillPeople();
     var sel = document.querySelector("[data-autoselect]");
     if (sel && document.activeElement === sel) { sel.select(); sel.removeAttribute("data-autoselect"); }
   });
