@@ -162,7 +162,7 @@ def child(db: str, reps: int, warmup: int, rebuild: bool, out: Path) -> int:
     for who, client in signed_in.items():
         cases.append(("portfolio overview", who, client, "/overview/"))
         cases.append(("project list API", who, client, "/api/projects?limit=100"))
-    cases.append(("project page (largest WBS)", "org admin", signed_in["org admin"], f"/projects/{largest}/"))
+    cases.append(("project page, largest WBS", "org admin", signed_in["org admin"], f"/projects/{largest}/"))
     rows: list[Row] = []
     for name, who, client, path in cases:
         status, median, p95, queries, kbytes, cpu = measure(client, path, reps=reps, warmup=warmup)
@@ -192,7 +192,7 @@ def _analyze() -> None:
 
 
 def print_table(rows: list[Row], reps: int) -> None:
-    header = f"{'db':<9}{'request':<24}{'as':<19}{'median ms':>10}{'p95 ms':>9}{'x base':>9}{'cpu ms':>8}" \
+    header = f"{'db':<9}{'request':<28}{'as':<19}{'median ms':>10}{'p95 ms':>9}{'x base':>9}{'cpu ms':>8}" \
              f"{'queries':>9}{'KiB':>8}  result (p95 <= {TARGET_MS:.0f} ms)"
     print()
     print(f"Server time over {reps} requests each, after warm-up (Django test client, in process); "
@@ -200,7 +200,7 @@ def print_table(rows: list[Row], reps: int) -> None:
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r.db:<9}{r.name:<24}{r.who:<19}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.ratio:>9.1f}{r.cpu_ms:>8.1f}"
+        print(f"{r.db:<9}{r.name:<28}{r.who:<19}{r.median_ms:>10.1f}{r.p95_ms:>9.1f}{r.ratio:>9.1f}{r.cpu_ms:>8.1f}"
               f"{r.queries:>9}{r.kbytes:>8.1f}  {r.verdict}")
     print()
 
