@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from portfolium.accounts.schemas import UserRef
 from portfolium.audit.models import AuditAction
+from portfolium.audit.selectors import audit_changes_for
 
 # The object types whose history can be asked for, as audit events name them.
 AuditObjectType = Literal[
@@ -30,4 +31,10 @@ class AuditEventOut(Schema):
     object_type: str
     object_id: int
     object_repr: str
-    changes: dict[str, Any] = Field(..., description="for updates, each field's [before, after]")
+    changes: dict[str, Any] = Field(
+        ..., description='for updates, each field\'s [before, after]; ids of portfolios and programs you hold no role on read "hidden"'
+    )
+
+    @staticmethod
+    def resolve_changes(obj: Any, context: Any) -> dict[str, Any]:
+        return audit_changes_for(obj, user=context["request"].user)

@@ -12,6 +12,7 @@ from typing import Any
 
 from portfolium.accounts.models import Role, User
 from portfolium.audit.models import AuditEvent
+from portfolium.audit.selectors import audit_changes_for
 
 USER_FIELDS = {"owner", "manager", "sponsor", "user", "assignees", "author"}
 TASK_FIELDS = {"parent", "predecessor", "successor"}
@@ -49,9 +50,12 @@ class HistoryRow:
     changes: list[Change]
 
 
-def history_rows(events: Iterable[AuditEvent]) -> list[HistoryRow]:
-    """Format events, resolving the people and tasks they mention in two queries at most."""
+def history_rows(events: Iterable[AuditEvent], *, user: Any) -> list[HistoryRow]:
+    """Format events as ``user`` may read them, resolving the people and tasks they mention in two queries at
+    most (portfolio and program ids the user holds no role on read as "hidden")."""
     events = list(events)
+    for e in events:
+        e.changes = audit_changes_for(e, user=user)
     user_ids: set[int] = set()
     task_ids: set[int] = set()
     for e in events:

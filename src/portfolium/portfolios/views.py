@@ -339,15 +339,16 @@ def plotly_js(request: HttpRequest) -> FileResponse:
 # --- managing portfolios and programs -----------------------------------------------------------------------
 
 
-def _history(object_type: str, object_id: int) -> list[Any]:
-    return history_rows(audit_for_object(object_type=object_type, object_id=object_id)[:HISTORY_LIMIT])
+def _history(request: HttpRequest, object_type: str, object_id: int) -> list[Any]:
+    events = audit_for_object(object_type=object_type, object_id=object_id)[:HISTORY_LIMIT]
+    return history_rows(events, user=request.user)
 
 
 def _manage_context(request: HttpRequest, kind: str, obj: Any, role: int) -> dict[str, Any]:
     """The panels under a portfolio's or program's table: members, history, and the admin's custom fields."""
     context: dict[str, Any] = {
         **members_context(request.user, kind, obj),
-        "history": _history(kind, obj.pk),
+        "history": _history(request, kind, obj.pk),
         "can_manage": role >= Role.MANAGER,
         "can_admin": role >= Role.ADMIN,
     }
@@ -436,7 +437,7 @@ def portfolio_edit(request: HttpRequest, portfolio_id: int) -> HttpResponse:
             context = _portfolio_form_context(request, portfolio, request.POST, exc.errors)
             return render(request, "portfolios/_portfolio_form.html", context, status=422)
         portfolio = portfolio_get_for_user(request.user, portfolio_id)
-        context = {**_head_context(request, portfolio), "history": _history("portfolio", portfolio.pk), "oob": True,
+        context = {**_head_context(request, portfolio), "history": _history(request, "portfolio", portfolio.pk), "oob": True,
                    "saved": True}
         response = render(request, "portfolios/_portfolio_head.html", context)
         if portfolio.parent_id != old_parent:
@@ -503,7 +504,7 @@ def program_edit(request: HttpRequest, program_id: int) -> HttpResponse:
                        "people": list(user_list())}
             return render(request, "portfolios/_program_form.html", context, status=422)
         program = program_get_for_user(request.user, program_id)
-        context = {**_program_head_context(request, program), "history": _history("program", program.pk),
+        context = {**_program_head_context(request, program), "history": _history(request, "program", program.pk),
                    "oob": True, "saved": True}
         return render(request, "portfolios/_program_head.html", context)
     context = {"program": program, "v": _program_values(program), "errors": {}, "people": list(user_list())}

@@ -93,7 +93,7 @@ def _outline_context(
         "add_errors": add_errors or {},
         "add_name": add_name,
         "today": today(),
-        "history": history_rows(audit_for_project(project_id=project.pk)[:HISTORY_LIMIT]),
+        "history": history_rows(audit_for_project(project_id=project.pk)[:HISTORY_LIMIT], user=request.user),
         **rights,
     }
 
@@ -307,7 +307,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         **_comments_context(task),
         **_dependencies_context(task),
         **_crumbs(request, task.project),
-        "history": history_rows(audit_for_object(object_type="task", object_id=task.pk)[:HISTORY_LIMIT]),
+        "history": history_rows(audit_for_object(object_type="task", object_id=task.pk)[:HISTORY_LIMIT], user=request.user),
         "nav": "portfolios",
     }
     return render_page(request, "projects/task.html", context)
@@ -553,8 +553,9 @@ def _goals_context(request: HttpRequest, project: Project, **extra: Any) -> dict
     }
 
 
-def _history_context(project: Project) -> dict[str, Any]:
-    return {"history": history_rows(audit_for_project(project_id=project.pk)[:HISTORY_LIMIT]), "oob": True}
+def _history_context(request: HttpRequest, project: Project) -> dict[str, Any]:
+    events = audit_for_project(project_id=project.pk)[:HISTORY_LIMIT]
+    return {"history": history_rows(events, user=request.user), "oob": True}
 
 
 @login_required
@@ -573,7 +574,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
                                             posted=request.POST, errors=exc.errors)
             return render(request, "projects/_head_form.html", {**context, "project": project}, status=422)
         project = project_get_for_user(request.user, project_id)
-        context = {**_head_context(request, project), **_history_context(project), "saved": True}
+        context = {**_head_context(request, project), **_history_context(request, project), "saved": True}
         return render(request, "projects/_head.html", context)
     context = _project_form_context(request, portfolio_id=project.portfolio_id, project=project)
     return render(request, "projects/_head_form.html", {**context, "project": project})
@@ -672,7 +673,7 @@ def goal_link(request: HttpRequest, project_id: int) -> HttpResponse:
         context = _goals_context(request, project, goal_errors=exc.errors, error_goal=request.POST.get("goal"),
                                  contribution=request.POST.get("contribution", ""))
         return render(request, "projects/_goals.html", context, status=422)
-    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(project)})
+    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(request, project)})
 
 
 @login_required
@@ -685,4 +686,4 @@ def goal_unlink(request: HttpRequest, project_id: int, goal_id: int) -> HttpResp
     ) is None:
         raise NotFound("goal")
     services.project_goal_unlink(actor=request.user, project=project, goal_id=goal_id)
-    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(project)})
+    return render(request, "projects/_goals.html", {**_goals_context(request, project), **_history_context(request, project)})

@@ -217,3 +217,25 @@ def test_snapshot_and_diff_are_json_ready(org):
     snap = snapshot(org.apollo, ("code", "portfolio", "start"))
     assert snap == {"code": "APOLLO", "portfolio": org.digital.pk, "start": "2026-01-05"}
     assert diff(snap, {**snap, "code": "X"}) == {"code": ["APOLLO", "X"]}
+
+
+def test_a_project_member_reads_portfolio_and_program_ids_in_history_as_hidden(org, client_for):
+    from portfolium.projects import services as project_services
+
+    project_services.project_update(actor=org.paula, project=org.apollo, data={"program": None})
+    url = f"/api/projects/{org.apollo.pk}/history"
+    as_mark = client_for(org.mark).get(url).json()["items"][0]["changes"]
+    assert as_mark["program"] == ["hidden", None]
+    as_vera = client_for(org.vera).get(url).json()["items"][0]["changes"]
+    assert as_vera["program"] == [org.program.pk, None]
+
+
+def test_the_project_page_history_hides_what_the_member_cannot_see(org, client_for):
+    from portfolium.projects import services as project_services
+
+    project_services.project_update(actor=org.paula, project=org.apollo,
+                                    data={"program": None, "health": "amber", "health_reason": "Late vendor"})
+    html = client_for(org.mark).get(f"/projects/{org.apollo.pk}/").content.decode()
+    assert "Late vendor" in html
+    assert "hidden" in html
+    assert org.program.name not in html
