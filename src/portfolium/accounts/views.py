@@ -7,10 +7,9 @@ from typing import Any
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from portfolium.accounts import forms, selectors, services
 from portfolium.accounts.models import Team, User
@@ -18,7 +17,7 @@ from portfolium.accounts.roles import role_label, role_map_for
 from portfolium.accounts.selectors import api_token_list
 from portfolium.accounts.services import api_token_create, api_token_revoke
 from portfolium.core.errors import ValidationError
-from portfolium.core.htmx import handle_errors, is_partial, render_page
+from portfolium.core.htmx import handle_errors, redirect_after_write, render_page
 
 PEOPLE_PAGE_SIZE = 50
 PEOPLE_COLUMNS = (("name", "Name"), ("username", "Username"), ("job_title", "Job title"), ("email", "Email"))
@@ -79,11 +78,6 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 # --- people -----------------------------------------------------------------------------------------------
-
-
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
-    """After a write that leaves the page: htmx follows ``HX-Redirect``, a plain form a 302."""
-    return HttpResponseClientRedirect(url) if is_partial(request) else HttpResponseRedirect(url)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -234,7 +228,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         context = _teams_context(request, errors=exc.errors, form=data, show_create=True)
         return render_page(request, "accounts/teams.html", context, fragment="accounts/_teams.html", status=422)
-    return _redirect(request, reverse("accounts:team", args=[team.pk]))
+    return redirect_after_write(request, reverse("accounts:team", args=[team.pk]))
 
 
 def _team_context(request: HttpRequest, team: Team, **extra: Any) -> dict[str, Any]:
@@ -323,4 +317,4 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
 def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
     services.org_admin_require(request.user)
     services.team_delete(actor=request.user, team=selectors.team_get(team_id=team_id))
-    return _redirect(request, reverse("accounts:teams"))
+    return redirect_after_write(request, reverse("accounts:teams"))

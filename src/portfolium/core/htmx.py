@@ -72,3 +72,11 @@ def handle_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 __all__ = ["NotFound", "PermissionDenied", "error_response", "handle_errors", "is_partial", "render_page"]
+
+
+def redirect_after_write(request: HttpRequest, url: str) -> HttpResponse:
+    """After a write that leaves the page: htmx follows ``HX-Redirect``, a plain form gets a 302."""
+    from django.http import HttpResponseRedirect
+    from django_htmx.http import HttpResponseClientRedirect
+
+    return HttpResponseClientRedirect(url) if is_partial(request) else HttpResponseRedirect(url)

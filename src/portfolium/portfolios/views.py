@@ -22,7 +22,7 @@ from portfolium.accounts.selectors import user_list
 from portfolium.audit.selectors import audit_for_object
 from portfolium.audit.views import history_rows
 from portfolium.core.errors import NotFound, PermissionDenied, ValidationError
-from portfolium.core.htmx import handle_errors, is_partial, render_page
+from portfolium.core.htmx import handle_errors, is_partial, redirect_after_write, render_page
 from portfolium.portfolios import services
 from portfolium.portfolios.access import (
     custom_field_get_for_user,
@@ -527,13 +527,15 @@ def program_delete(request: HttpRequest, program_id: int) -> HttpResponse:
     program = program_get_for_user(request.user, program_id, need=Role.ADMIN)
     portfolio_id = program.portfolio_id
     services.program_delete(actor=request.user, program=program)
-    url = (reverse("portfolios:detail", args=[portfolio_id])
-           if role_map_for(request.user).portfolio_role(portfolio_id) is not None else reverse("portfolios:tree"))
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return redirect_after_write(request, portfolio_page_or_tree(request.user, portfolio_id))
+
+
+def portfolio_page_or_tree(user: Any, portfolio_id: int) -> str:
+    """Where to go after deleting something of a portfolio: its page, or the tree for someone who cannot
+    see the portfolio."""
+    if role_map_for(user).portfolio_role(portfolio_id) is not None:
+        return reverse("portfolios:detail", args=[portfolio_id])
+    return reverse("portfolios:tree")
 
 
 # --- custom field definitions -------------------------------------------------------------------------------

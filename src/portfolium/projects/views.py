@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolium.accounts.models import Role, User
@@ -22,10 +21,11 @@ from portfolium.accounts.selectors import user_list
 from portfolium.audit.selectors import audit_for_object, audit_for_project
 from portfolium.audit.views import history_rows
 from portfolium.core.errors import NotFound, ValidationError
-from portfolium.core.htmx import handle_errors, render_page
+from portfolium.core.htmx import handle_errors, redirect_after_write, render_page
 from portfolium.portfolios.access import portfolio_get_for_user, program_get_for_user
 from portfolium.portfolios.models import CustomFieldDefinition, FieldTarget, FieldType, StrategicGoal
 from portfolium.portfolios.selectors import custom_field_definitions, portfolio_ancestor_ids, program_list
+from portfolium.portfolios.views import portfolio_page_or_tree
 from portfolium.portfolios.views_members import members_context
 from portfolium.projects import services
 from portfolium.projects.access import (
@@ -637,15 +637,7 @@ def project_delete(request: HttpRequest, project_id: int) -> HttpResponse:
     project = project_get_for_user(request.user, project_id, need=Role.ADMIN)
     portfolio_id = project.portfolio_id
     services.project_delete(actor=request.user, project=project)
-    if role_map_for(request.user).portfolio_role(portfolio_id) is not None:
-        url = reverse("portfolios:detail", args=[portfolio_id])
-    else:
-        url = reverse("portfolios:tree")
-    if getattr(request, "htmx", None):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    return redirect_after_write(request, portfolio_page_or_tree(request.user, portfolio_id))
 
 
 @login_required
