@@ -135,12 +135,17 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
     if "program" in data and (data["program"] != project.program_id or target_portfolio != project.portfolio_id):
         # Also when moving portfolio with the program named again: it must belong to the new portfolio.
         _check_program(data, target_portfolio, actor)
+    moving = target_portfolio != project.portfolio_id
     assign(project, data, PROJECT_FIELDS)
-    if custom is not None:
-        project.custom_fields = custom_values_clean(
-            custom_field_definitions(portfolio_id=target_portfolio, target=FieldTarget.PROJECT),
-            custom, existing=project.custom_fields,
-        )
+    if custom is not None or moving:
+        definitions = custom_field_definitions(portfolio_id=target_portfolio, target=FieldTarget.PROJECT)
+        existing = project.custom_fields
+        if moving:
+            # Values of fields the new portfolio does not define go (the audit event keeps them); its required
+            # fields must be filled in the same request.
+            keys = {d.key for d in definitions}
+            existing = {k: v for k, v in existing.items() if k in keys}
+        project.custom_fields = custom_values_clean(definitions, custom or {}, existing=existing)
     _check_dates(project)
     clean_model(project)
     changes = diff(before, snapshot(project, PROJECT_FIELDS))

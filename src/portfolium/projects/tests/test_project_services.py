@@ -245,3 +245,23 @@ def test_goal_of_an_unrelated_portfolio_cannot_be_linked(org):
         assert "goal" in exc.value.errors
 
 
+
+
+def test_moving_a_project_applies_the_new_portfolios_custom_fields(org):
+    from portfolium.core.errors import ValidationError as PortfoliumValidationError
+    from tests.factories import CustomFieldFactory
+
+    CustomFieldFactory(portfolio=org.digital, key="npv", field_type="number")
+    CustomFieldFactory(portfolio=org.other, key="risk_class", field_type="choice", choices=["A", "B"],
+                       required=True)
+    services.project_update(actor=org.ada, project=org.apollo, data={"custom_fields": {"npv": 5}})
+    with pytest.raises(PortfoliumValidationError) as exc:
+        services.project_update(actor=org.ada, project=org.apollo, data={"portfolio": org.other.pk})
+    assert "custom_fields.risk_class" in exc.value.errors
+    org.apollo.refresh_from_db()
+    assert org.apollo.portfolio_id == org.digital.pk  # nothing half-written
+
+    services.project_update(actor=org.ada, project=org.apollo,
+                            data={"portfolio": org.other.pk, "custom_fields": {"risk_class": "B"}})
+    org.apollo.refresh_from_db()
+    assert org.apollo.custom_fields == {"risk_class": "B"}  # npv is not a field of the new portfolio
