@@ -79,3 +79,15 @@ def shot():
         return path
 
     return take
+
+
+def htmx_idle(page) -> None:
+    """Wait until htmx has finished swapping and settling, so freshly swapped inputs have their triggers.
+
+    A person cannot type within the few milliseconds between a swap and htmx wiring up the new content;
+    Playwright can, and then the keystrokes fire no request.
+    """
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+    page.wait_for_timeout(50)  # one settle delay (20 ms) and a margin for the listeners

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from portfolium.accounts.models import Membership, Role, Team, User
+from tests.browser.conftest import htmx_idle
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -62,6 +63,7 @@ def test_an_admin_adds_a_person_and_puts_them_in_a_team(page, phone, sign_in, sh
     page.fill("#member-q", "linus")
     page.get_by_role("button", name="Add Linus Torvalds to Kernel team").click()
     page.locator(".members").get_by_text("Linus Torvalds").wait_for()
+    htmx_idle(page)  # the whole team region, search box included, was just swapped
     assert list(Team.objects.get(name="Kernel team").members.values_list("username", flat=True)) == ["linus"]
     page.fill("#member-q", "gra")
     page.locator("#candidates").get_by_text("Grace Hopper").wait_for()
