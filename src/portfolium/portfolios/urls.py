@@ -29,6 +29,7 @@ urlpatterns = [
          {"kind": "program"}, name="program_member_revoke"),
     path("goals/", views.goals, name="goals"),
     path("goals/new/", views.goal_new, name="goal_new"),
+    path("goals/<int:goal_id>/projects/", views.goal_projects, name="goal_projects"),
     path("goals/<int:goal_id>/edit/", views.goal_edit, name="goal_edit"),
     path("goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),
     # "My work" spans every project; it lives at the root, so the root app routes it.

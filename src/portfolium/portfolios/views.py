@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -294,26 +294,66 @@ class GoalView:
     contribution: int
     can_edit: bool = False
     can_delete: bool = False
+    health: dict[str, int] = field(default_factory=dict)  # over every visible project behind the goal
+
+    @property
+    def more(self) -> int:
+        return max(self.projects - len(self.links), 0)
+
+
+GOAL_PROJECTS_SHOWN = 10
+
+
+def _goal_links(request: HttpRequest, goal_ids: list[int], *, limit: int | None) -> QuerySet[ProjectGoal]:
+    """The visible projects behind the goals, largest contribution first; at most ``limit`` per goal, cut in
+    SQL with a window function so a goal behind hundreds of projects loads ten rows."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    links = (
+        ProjectGoal.objects.filter(goal_id__in=goal_ids)
+        .filter(role_map_for(request.user).project_q("project__"))
+        .select_related("project", "project__manager")
+        .order_by("goal_id", "-contribution", "project__code")
+    )
+    if limit is not None:
+        links = links.annotate(
+            rank=Window(RowNumber(), partition_by=[F("goal_id")],
+                        order_by=[F("contribution").desc(), F("project__code").asc()])
+        ).filter(rank__lte=limit)
+    return links
 
 
 def _goal_views(request: HttpRequest, goal_rows: list[Any]) -> list[GoalView]:
     ids = [g.pk for g in goal_rows]
     totals = goal_contributions(goal_ids=ids, user=request.user)
-    # The projects behind each goal, limited to projects the user holds a role on.
-    links = (
+    by_goal: dict[int, list[ProjectGoal]] = {}
+    for link in _goal_links(request, ids, limit=GOAL_PROJECTS_SHOWN):
+        by_goal.setdefault(link.goal_id, []).append(link)
+    health: dict[int, dict[str, int]] = {}
+    counts = (
         ProjectGoal.objects.filter(goal_id__in=ids)
         .filter(role_map_for(request.user).project_q("project__"))
-        .select_related("project", "project__manager")
-        .order_by("-contribution", "project__code")
+        .values("goal_id", "project__health").annotate(n=Count("id"))
     )
-    by_goal: dict[int, list[ProjectGoal]] = {}
-    for link in links:
-        by_goal.setdefault(link.goal_id, []).append(link)
+    for row in counts:
+        health.setdefault(row["goal_id"], {})[row["project__health"]] = row["n"]
     return [
         GoalView(g, by_goal.get(g.pk, []), totals.get(g.pk, {}).get("projects", 0),
-                 totals.get(g.pk, {}).get("contribution") or 0)
+                 totals.get(g.pk, {}).get("contribution") or 0,
+                 health={h: health.get(g.pk, {}).get(h, 0) for h in Health.values})
         for g in goal_rows
     ]
+
+
+@login_required
+@require_GET
+@handle_errors
+def goal_projects(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """Every visible project behind one goal (the goals page shows the first ten)."""
+    goal = goal_get_for_user(request.user, goal_id)
+    links = list(_goal_links(request, [goal.pk], limit=None))
+    return render(request, "portfolios/_goal_projects.html", {"g": GoalView(goal, links, len(links), 0)})
 
 
 @login_required

@@ -243,3 +243,45 @@ def test_plotly_is_served_from_the_package(client, org):
     response = client.get(reverse("portfolios:plotly_js"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
+
+
+def test_goals_page_shows_the_ten_largest_contributors_and_offers_the_rest(client_for, org):
+    goal = GoalFactory(portfolio=org.digital, code="G9", name="Grow revenue")
+    for i in range(14):
+        project = ProjectFactory(portfolio=org.digital, code=f"GR-{i:02d}", health="red" if i < 3 else "green")
+        ProjectGoal.objects.create(project=project, goal=goal, contribution=10 + i)
+    html = client_for(org.vera).get(reverse("portfolios:goals")).content.decode()
+    assert "GR-13" in html and "GR-04" in html  # contributions 23 down to 14: the ten largest
+    assert "GR-03" not in html
+    assert "Show all 14" in html
+    assert "3 red" in html and "11 green" in html  # the summary counts every project, not just those shown
+
+    response = client_for(org.vera).get(reverse("portfolios:goal_projects", args=[goal.pk]))
+    assert response.status_code == 200
+    assert all(f"GR-{i:02d}" in response.content.decode() for i in range(14))
+
+
+def test_a_goals_full_project_list_hides_what_the_reader_cannot_see(client_for, org):
+    goal = GoalFactory(portfolio=org.digital, code="G8")
+    ProjectGoal.objects.create(project=org.apollo, goal=goal)
+    ProjectGoal.objects.create(project=org.zeus, goal=goal)
+    assert client_for(org.olga).get(reverse("portfolios:goal_projects", args=[goal.pk])).status_code == 404
+    grant(org.olga, Role.VIEWER, project=org.apollo)  # a project role gives no sight of the portfolio's goals
+    assert client_for(org.olga).get(reverse("portfolios:goal_projects", args=[goal.pk])).status_code == 404
+
+
+def test_goals_page_query_count_does_not_grow_with_links(client_for, org, django_assert_max_num_queries):
+    goal = GoalFactory(portfolio=org.digital, code="G7")
+
+    def link(n: int) -> None:
+        for _ in range(n):
+            ProjectGoal.objects.create(project=ProjectFactory(portfolio=org.digital), goal=goal)
+
+    client = client_for(org.vera)
+    link(3)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("portfolios:goals"))
+    link(30)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("portfolios:goals"))
+    assert len(many) == len(few)
