@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portfolium.accounts import forms, selectors, services
 from portfolium.accounts.models import Team, User
-from portfolium.accounts.roles import role_label, role_map_for
+from portfolium.accounts.roles import role_map_for
 from portfolium.accounts.selectors import api_token_list
 from portfolium.accounts.services import api_token_create, api_token_revoke
 from portfolium.core.errors import ValidationError
@@ -36,19 +36,15 @@ def _tokens_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"tokens": list(api_token_list(user=request.user)), "errors": {}, "nav": "profile", **extra}
 
 
-def _memberships(request: HttpRequest) -> list[tuple[str, str, str]]:
-    rows = []
-    for m in request.user.memberships.select_related("portfolio", "program", "project"):  # type: ignore[union-attr]
-        scope = m.portfolio or m.program or m.project
-        kind = "Portfolio" if m.portfolio_id else "Program" if m.program_id else "Project"
-        rows.append((kind, str(scope), role_label(m.role)))
-    return rows
+def _roles(request: HttpRequest) -> list[selectors.RoleRow]:
+    """The user's own roles, direct and through teams (only scopes they can see, which is all of them)."""
+    return selectors.memberships_visible(viewer=request.user, user=request.user)  # type: ignore[arg-type]
 
 
 @login_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
-    context = _tokens_context(request, memberships=_memberships(request))
+    context = _tokens_context(request, roles=_roles(request))
     return render_page(request, "accounts/profile.html", context, fragment="accounts/_tokens.html")
 
 
@@ -60,9 +56,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
     try:
         token, secret = api_token_create(user=request.user, name=name)
     except ValidationError as exc:
-        context = _tokens_context(request, errors=exc.errors, name=name, memberships=_memberships(request))
+        context = _tokens_context(request, errors=exc.errors, name=name, roles=_roles(request))
         return render_page(request, "accounts/profile.html", context, fragment="accounts/_tokens.html", status=422)
-    context = _tokens_context(request, new_token=token, secret=secret, memberships=_memberships(request))
+    context = _tokens_context(request, new_token=token, secret=secret, roles=_roles(request))
     response = render_page(request, "accounts/profile.html", context, fragment="accounts/_tokens.html")
     response["Cache-Control"] = "no-store"
     return response
@@ -73,7 +69,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @handle_errors
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     api_token_revoke(user=request.user, token_id=token_id)
-    context = _tokens_context(request, memberships=_memberships(request))
+    context = _tokens_context(request, roles=_roles(request))
     return render_page(request, "accounts/profile.html", context, fragment="accounts/_tokens.html")
 
 

@@ -82,3 +82,16 @@ def test_someone_elses_token_cannot_be_revoked(client_for, org):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_profile_lists_my_roles_direct_and_through_teams(client_for, org):
+    from portfolium.accounts.models import Membership, Role
+    from tests.factories import TeamFactory
+
+    squad = TeamFactory(name="Web squad")
+    squad.members.add(org.cora)
+    Membership.objects.create(team=squad, portfolio=org.web, role=Role.CONTRIBUTOR)
+    html = client_for(org.cora).get("/accounts/profile/").content.decode()
+    assert "Apollo" in html  # direct contributor role on the project
+    assert "Web squad" in html and ">Web<" in html  # the team's role on the Web portfolio
+    assert "Digital" not in html  # nothing she holds no role on
