@@ -570,6 +570,18 @@ def program_delete(request: HttpRequest, program_id: int) -> HttpResponse:
     return redirect_after_write(request, portfolio_page_or_tree(request.user, portfolio_id))
 
 
+@login_required
+@require_POST
+@handle_errors
+def portfolio_delete(request: HttpRequest, portfolio_id: int) -> HttpResponse:
+    """Admin only, and only when empty (the service answers 409 otherwise, shown as a message)."""
+    portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.ADMIN)
+    parent_id = portfolio.parent_id
+    services.portfolio_delete(actor=request.user, portfolio=portfolio)
+    url = portfolio_page_or_tree(request.user, parent_id) if parent_id else reverse("portfolios:tree")
+    return redirect_after_write(request, url)
+
+
 def portfolio_page_or_tree(user: Any, portfolio_id: int) -> str:
     """Where to go after deleting something of a portfolio: its page, or the tree for someone who cannot
     see the portfolio."""
@@ -619,6 +631,34 @@ def custom_field_add(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     except ValidationError as exc:
         values = {**{k: str(v) for k, v in data.items()}, "choices": request.POST.get("choices", "")}
         context = _fields_context(request, portfolio, field_errors=exc.errors, fv=values)
+        return render(request, "portfolios/_custom_fields.html", context, status=422)
+    return render(request, "portfolios/_custom_fields.html", _fields_context(request, portfolio))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handle_errors
+def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
+    """Label, choices and required may change; key, type and target stay (values may exist)."""
+    definition = custom_field_get_for_user(request.user, field_id, need=Role.ADMIN)
+    portfolio = definition.portfolio
+    if request.method == "GET":
+        if request.GET.get("cancel"):
+            return render(request, "portfolios/_custom_fields.html", _fields_context(request, portfolio))
+        values = {"label": definition.label, "choices": "\n".join(map(str, definition.choices)),
+                  "required": definition.required}
+        return render(request, "portfolios/_custom_fields.html",
+                      _fields_context(request, portfolio, editing=definition.pk, ev=values))
+    parsed = custom_field_data(request.POST)
+    data = {"label": parsed["label"], "required": parsed["required"]}
+    if definition.field_type == FieldType.CHOICE:
+        data["choices"] = parsed["choices"]
+    try:
+        services.custom_field_update(actor=request.user, definition=definition, data=data)
+    except ValidationError as exc:
+        values = {"label": request.POST.get("label", ""), "choices": request.POST.get("choices", ""),
+                  "required": bool(parsed["required"])}
+        context = _fields_context(request, portfolio, editing=definition.pk, ev=values, edit_errors=exc.errors)
         return render(request, "portfolios/_custom_fields.html", context, status=422)
     return render(request, "portfolios/_custom_fields.html", _fields_context(request, portfolio))
 

@@ -350,3 +350,52 @@ def test_members_panel_query_count_does_not_grow_with_members(client_for, org):
     add(15)
     assert count() == small
     assert len(client.get(url).context["m_direct"]) == 34
+
+
+def test_an_admin_deletes_an_empty_portfolio_and_lands_on_its_parent(client_for, org):
+    from portfolium.portfolios.models import Portfolio
+    from tests.factories import PortfolioFactory
+
+    empty = PortfolioFactory(code="EMPTY", name="Empty", parent=org.digital)
+    url = reverse("portfolios:delete", args=[empty.pk])
+    assert client_for(org.olga).post(url, **HX).status_code == 404
+    assert client_for(org.vera).post(url, **HX).status_code == 403
+    response = client_for(org.paula).post(url, **HX)
+    assert response["HX-Redirect"] == reverse("portfolios:detail", args=[org.digital.pk])
+    assert not Portfolio.objects.filter(pk=empty.pk).exists()
+
+
+def test_a_portfolio_that_still_holds_projects_is_not_deleted_and_says_why(client_for, org):
+    response = client_for(org.paula).post(reverse("portfolios:delete", args=[org.web.pk]), **HX)
+    assert response.status_code == 409
+    assert "move or delete them first" in response.content.decode()
+    org.web.refresh_from_db()
+
+
+def test_an_admin_edits_a_custom_fields_label_choices_and_required_flag(client_for, org):
+    from tests.factories import CustomFieldFactory
+
+    field = CustomFieldFactory(portfolio=org.digital, key="category", field_type="choice", choices=["Run", "Grow"])
+    url = reverse("portfolios:field_edit", args=[field.pk])
+    assert client_for(org.olga).get(url, **HX).status_code == 404
+    assert client_for(org.vera).get(url, **HX).status_code == 403
+    client = client_for(org.paula)
+    form = client.get(url, **HX).content.decode()
+    assert "Run\nGrow" in form and "stay as they are" in form
+    response = client.post(url, {"label": "Investment category", "choices": "Run\nGrow\nTransform",
+                                 "required": "on"}, **HX)
+    assert response.status_code == 200
+    field.refresh_from_db()
+    assert (field.label, field.choices, field.required) == ("Investment category", ["Run", "Grow", "Transform"], True)
+
+
+def test_a_custom_field_edit_with_no_choices_left_names_the_field(client_for, org):
+    from tests.factories import CustomFieldFactory
+
+    field = CustomFieldFactory(portfolio=org.digital, key="category", field_type="choice", choices=["Run"])
+    response = client_for(org.paula).post(reverse("portfolios:field_edit", args=[field.pk]),
+                                          {"label": "Category", "choices": ""}, **HX)
+    assert response.status_code == 422
+    assert "a choice field needs a non-empty list of choices" in response.content.decode()
+    field.refresh_from_db()
+    assert field.choices == ["Run"]
