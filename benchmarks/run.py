@@ -163,6 +163,8 @@ def child(db: str, reps: int, warmup: int, rebuild: bool, out: Path) -> int:
         cases.append(("portfolio overview", who, client, "/overview/"))
         cases.append(("project list API", who, client, "/api/projects?limit=100"))
     cases.append(("project page, largest WBS", "org admin", signed_in["org admin"], f"/projects/{largest}/"))
+    cases.append(("goals page", "portfolio manager", signed_in["portfolio manager"], "/goals/"))
+    cases.append(("my work", "portfolio manager", signed_in["portfolio manager"], "/my-work/"))
     rows: list[Row] = []
     for name, who, client, path in cases:
         status, median, p95, queries, kbytes, cpu = measure(client, path, reps=reps, warmup=warmup)
