@@ -9,6 +9,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from portfolium.accounts import selectors, services
+from portfolium.accounts.access import membership_get_for_user
 from portfolium.accounts.models import Membership, Team, User
 from portfolium.accounts.schemas import (
     MAX_PAGE_SIZE,
@@ -171,7 +172,7 @@ def membership_grant(request: HttpRequest, payload: MembershipCreate) -> Status[
 @router.delete("/memberships/{membership_id}", response={204: None}, tags=["memberships"],
                summary="Revoke a role (needs admin on the scope)")
 def membership_revoke(request: HttpRequest, membership_id: int) -> Status[None]:
-    membership = services.membership_get_for_user(request.user, membership_id)
+    membership = membership_get_for_user(request.user, membership_id)
     services.membership_revoke(actor=request.user, membership=membership)
     return Status(204, None)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -81,9 +83,12 @@ class Membership(TimeStampedModel):
         indexes = [models.Index(fields=["user"]), models.Index(fields=["team"])]
 
     def __str__(self) -> str:
-        who = self.user or self.team
-        where = self.portfolio or self.program or self.project
-        return f"{who} is {self.get_role_display()} on {where}"
+        return f"{self.user or self.team} is {self.get_role_display()} on {self.scope}"
+
+    @property
+    def scope(self) -> Any:
+        """The portfolio, program or project the role is held on."""
+        return self.portfolio or self.program or self.project
 
 
 class ApiToken(TimeStampedModel):

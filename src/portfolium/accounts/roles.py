@@ -40,6 +40,17 @@ class RoleMap:
             return Role.ADMIN
         return _max(self.projects.get(project_id), self.program_role(program_id, portfolio_id))
 
+    def role_on(self, scope: Any) -> int | None:
+        """The role held on a portfolio, program or project instance."""
+        kind = scope._meta.model_name
+        if kind == "portfolio":
+            return self.portfolio_role(scope.pk)
+        if kind == "program":
+            return self.program_role(scope.pk, scope.portfolio_id)
+        if kind == "project":
+            return self.project_role(scope.pk, scope.program_id, scope.portfolio_id)
+        raise TypeError(f"roles are held on portfolios, programs and projects, not on {kind}")
+
     def project_q(self, prefix: str = "") -> Q:
         """A filter selecting every project this user holds some role on (``prefix`` for related lookups)."""
         if self.is_admin:

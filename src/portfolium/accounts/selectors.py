@@ -102,23 +102,14 @@ def memberships_visible(*, viewer: Any, user: User | None = None, team: Team | N
     else:
         return []
     rows: list[RoleRow] = []
+    pages = {"portfolio": "portfolios:detail", "program": "portfolios:program", "project": "projects:detail"}
     for m in qs.select_related("team", "portfolio", "program", "project").order_by("-role", "id"):
-        scope: Any
-        if m.portfolio is not None:
-            held = rolemap.portfolio_role(m.portfolio_id)
-            kind, scope, url = "Portfolio", m.portfolio, reverse("portfolios:detail", args=[m.portfolio_id])
-        elif m.program is not None:
-            held = rolemap.program_role(m.program.pk, m.program.portfolio_id)
-            kind, scope, url = "Program", m.program, reverse("portfolios:program", args=[m.program.pk])
-        elif m.project is not None:
-            p = m.project
-            held = rolemap.project_role(p.pk, p.program_id, p.portfolio_id)
-            kind, scope, url = "Project", p, reverse("projects:detail", args=[p.pk])
-        else:
+        scope = m.scope
+        if scope is None or rolemap.role_on(scope) is None:
             continue
-        if held is None:
-            continue
-        rows.append(RoleRow(kind, scope, url, Role(m.role).label, m.team if m.team_id else None))
+        kind = scope._meta.model_name
+        url = reverse(pages[kind], args=[scope.pk])
+        rows.append(RoleRow(kind.capitalize(), scope, url, Role(m.role).label, m.team if m.team_id else None))
     return rows
 
 

@@ -190,25 +190,6 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
     role_map_forget(actor)
 
 
-def membership_get_for_user(actor: Any, membership_id: int) -> Membership:
-    membership = Membership.objects.filter(pk=membership_id).first()
-    if membership is None:
-        raise NotFound("membership")
-    rolemap = role_map_for(actor)
-    if membership.portfolio_id:
-        held = rolemap.portfolio_role(membership.portfolio_id)
-    elif membership.program is not None:
-        held = rolemap.program_role(membership.program.pk, membership.program.portfolio_id)
-    elif membership.project is not None:
-        p = membership.project
-        held = rolemap.project_role(p.pk, p.program_id, p.portfolio_id)
-    else:
-        held = None
-    if held is None:
-        raise NotFound("membership")
-    return membership
-
-
 # --- teams (organisation level: administrators manage them, everyone may see them) -----------------------
 
 

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from portfolium.accounts.access import membership_get_for_user
 from portfolium.accounts.schemas import MAX_PAGE_SIZE
-from portfolium.accounts.services import membership_get_for_user
 from portfolium.audit import selectors
 from portfolium.audit.schemas import AuditEventOut, AuditQuery
 from portfolium.core.errors import NotFound

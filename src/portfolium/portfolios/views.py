@@ -578,14 +578,13 @@ def portfolio_delete(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     portfolio = portfolio_get_for_user(request.user, portfolio_id, need=Role.ADMIN)
     parent_id = portfolio.parent_id
     services.portfolio_delete(actor=request.user, portfolio=portfolio)
-    url = portfolio_page_or_tree(request.user, parent_id) if parent_id else reverse("portfolios:tree")
-    return redirect_after_write(request, url)
+    return redirect_after_write(request, portfolio_page_or_tree(request.user, parent_id))
 
 
-def portfolio_page_or_tree(user: Any, portfolio_id: int) -> str:
+def portfolio_page_or_tree(user: Any, portfolio_id: int | None) -> str:
     """Where to go after deleting something of a portfolio: its page, or the tree for someone who cannot
-    see the portfolio."""
-    if role_map_for(user).portfolio_role(portfolio_id) is not None:
+    see the portfolio (or when there is none: a top-level portfolio was deleted)."""
+    if portfolio_id is not None and role_map_for(user).portfolio_role(portfolio_id) is not None:
         return reverse("portfolios:detail", args=[portfolio_id])
     return reverse("portfolios:tree")
 

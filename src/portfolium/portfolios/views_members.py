@@ -16,10 +16,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from portfolium.accounts.access import membership_get_for_user
 from portfolium.accounts.models import Membership, Role
 from portfolium.accounts.roles import role_map_for
 from portfolium.accounts.selectors import membership_list, team_list, user_list
-from portfolium.accounts.services import membership_get_for_user, membership_grant, membership_revoke
+from portfolium.accounts.services import membership_grant, membership_revoke
 from portfolium.core.errors import NotFound, ValidationError
 from portfolium.core.htmx import handle_errors
 from portfolium.portfolios.access import portfolio_get_for_user, program_get_for_user
@@ -46,15 +47,6 @@ def scope_get(user: Any, kind: str, scope_id: int, *, need: int = Role.VIEWER) -
     if kind == "project":
         return project_get_for_user(user, scope_id, need=need)
     raise NotFound("scope")
-
-
-def _role_on(user: Any, kind: str, obj: Any) -> int:
-    rolemap = role_map_for(user)
-    if kind == "portfolio":
-        return rolemap.portfolio_role(obj.pk) or 0
-    if kind == "program":
-        return rolemap.program_role(obj.pk, obj.portfolio_id) or 0
-    return rolemap.project_role(obj.pk, obj.program_id, obj.portfolio_id) or 0
 
 
 def _inherited(user: Any, kind: str, obj: Any) -> list[Inherited]:
@@ -85,7 +77,7 @@ def _inherited(user: Any, kind: str, obj: Any) -> list[Inherited]:
 
 def members_context(user: Any, kind: str, obj: Any, **extra: Any) -> dict[str, Any]:
     """What ``includes/_members.html`` needs; a constant number of queries however many members there are."""
-    can_manage = _role_on(user, kind, obj) >= Role.ADMIN
+    can_manage = (role_map_for(user).role_on(obj) or 0) >= Role.ADMIN
     return {
         "m_kind": kind,
         "m_scope": obj,

@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from portfolium.accounts import services
+from portfolium.accounts.access import membership_get_for_user
 from portfolium.accounts.models import ApiToken, Membership, Role, Team, User
 from portfolium.accounts.roles import role_map_for
 from portfolium.audit.models import AuditEvent
@@ -167,11 +168,11 @@ def test_revoke_needs_admin_on_the_scope(org):
 
 def test_membership_door_hides_memberships_of_unseen_scopes(org):
     m = Membership.objects.get(user=org.mark)
-    assert services.membership_get_for_user(org.vera, m.pk) == m
+    assert membership_get_for_user(org.vera, m.pk) == m
     with pytest.raises(NotFound):
-        services.membership_get_for_user(org.olga, m.pk)
+        membership_get_for_user(org.olga, m.pk)
     with pytest.raises(NotFound):
-        services.membership_get_for_user(org.olga, 987654)
+        membership_get_for_user(org.olga, 987654)
 
 
 # --- teams ------------------------------------------------------------------------------------------------
