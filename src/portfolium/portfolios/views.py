@@ -99,11 +99,11 @@ def tree(request: HttpRequest) -> HttpResponse:
     rolemap = role_map_for(request.user)
     items = _tree_items(portfolio_tree(user=request.user))
     # Projects reached through a project or program role only: their portfolio stays unnamed.
-    own = [
-        p for p in project_list(user=request.user).select_related(None).select_related("program", "manager")
-        .prefetch_related(None)
-        if rolemap.portfolio_role(p.portfolio_id) is None
-    ]
+    # Filtered in SQL: an administrator or a portfolio member would otherwise load every project for nothing.
+    own = [] if rolemap.is_admin else list(
+        project_list(user=request.user).exclude(portfolio_id__in=list(rolemap.portfolios))
+        .select_related(None).select_related("program", "manager").prefetch_related(None)
+    )
     can_create = rolemap.is_admin or any(role >= Role.MANAGER for role in rolemap.portfolios.values())
     return render_page(request, "portfolios/tree.html",
                        {"items": items, "own_projects": own, "nav": "portfolios", "can_create": can_create})

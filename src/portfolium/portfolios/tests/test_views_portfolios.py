@@ -285,3 +285,9 @@ def test_goals_page_query_count_does_not_grow_with_links(client_for, org, django
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("portfolios:goals"))
     assert len(many) == len(few)
+
+
+def test_the_tree_lists_separately_only_projects_reached_without_a_portfolio_role(client_for, org):
+    assert [p.code for p in client_for(org.mark).get(reverse("portfolios:tree")).context["own_projects"]] == ["APOLLO"]
+    assert client_for(org.paula).get(reverse("portfolios:tree")).context["own_projects"] == []
+    assert client_for(org.ada).get(reverse("portfolios:tree")).context["own_projects"] == []
