@@ -1,4 +1,4 @@
-"""The one permission-checked way to reach a role membership."""
+"""Organisation-level rights, and the one permission-checked way to reach a role membership."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from typing import Any
 
 from portfolium.accounts.models import Membership
 from portfolium.accounts.roles import role_map_for
-from portfolium.core.errors import NotFound
+from portfolium.core.errors import NotFound, PermissionDenied
+
+
+def org_admin_require(actor: Any, what: str = "do that") -> None:
+    """People, teams and top-level portfolios are organisation-wide: only organisation administrators
+    change them."""
+    if not role_map_for(actor).is_admin:
+        raise PermissionDenied(f"only an organisation administrator can {what}")
 
 
 def membership_get_for_user(actor: Any, membership_id: int) -> Membership:

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portfolium.accounts.access import org_admin_require
 from portfolium.accounts.models import ApiToken, Membership, Role, Team, User
-from portfolium.accounts.roles import role_map_for, role_map_forget
+from portfolium.accounts.roles import role_map_forget
 from portfolium.audit.models import AuditAction
 from portfolium.audit.services import audit_record, diff, snapshot
-from portfolium.core.errors import NotFound, PermissionDenied, ValidationError
+from portfolium.core.errors import NotFound, ValidationError
 from portfolium.core.validation import assign, clean_model
 
 TOKEN_PREFIX = "pfm_"
@@ -23,12 +24,6 @@ TOKEN_PREFIX = "pfm_"
 
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 USER_EDITABLE = ("display_name", "email", "job_title", "is_active", "is_superuser")
-
-
-def org_admin_require(actor: Any) -> None:
-    """People and teams are organisation-wide: only organisation administrators change them."""
-    if not role_map_for(actor).is_admin:
-        raise PermissionDenied("only an organisation administrator can do that")
 
 
 def password_generate() -> str:
@@ -195,8 +190,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
 
 @transaction.atomic
 def team_create(*, actor: Any, name: str, description: str = "", members: list[int] | None = None) -> Team:
-    if not role_map_for(actor).is_admin:
-        raise PermissionDenied("only an organisation administrator can manage teams")
+    org_admin_require(actor, "manage teams")
     team = Team(name=(name or "").strip(), description=(description or "").strip())
     clean_model(team)
     _team_name_check(team)
@@ -231,8 +225,7 @@ def team_update(*, actor: Any, team: Team, data: dict[str, Any]) -> Team:
 
 @transaction.atomic
 def team_set_members(*, actor: Any, team: Team, members: list[int]) -> Team:
-    if not role_map_for(actor).is_admin:
-        raise PermissionDenied("only an organisation administrator can manage teams")
+    org_admin_require(actor, "manage teams")
     found = set(User.objects.filter(pk__in=members, is_active=True).values_list("id", flat=True))
     missing = sorted(set(members) - found)
     if missing:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portfolium.accounts import forms, selectors, services
+from portfolium.accounts.access import org_admin_require
 from portfolium.accounts.models import Team, User
 from portfolium.accounts.roles import role_map_for
 from portfolium.accounts.selectors import api_token_list
@@ -127,7 +128,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @handle_errors
 def person_add(request: HttpRequest) -> HttpResponse:
     """Organisation administrators add a person; a generated password is shown in this one answer."""
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     context: dict[str, Any] = {"nav": "people", "errors": {}, "form": {"password_mode": "generate"}}
     if request.method == "GET":
         return render_page(request, "accounts/person_add.html", context, fragment="accounts/_person_add.html")
@@ -169,7 +170,7 @@ def person_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 @handle_errors
 def person_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     person = selectors.person_get(viewer=request.user, user_id=user_id)
     try:
         services.user_update(actor=request.user, user=person, data=forms.person_update_data(request.POST))
@@ -187,7 +188,7 @@ def person_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @handle_errors
 def person_password(request: HttpRequest, user_id: int) -> HttpResponse:
     """Reset a person's password; a generated one is in this one answer and nowhere else."""
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     person = selectors.person_get(viewer=request.user, user_id=user_id)
     try:
         secret = services.user_set_password(actor=request.user, user=person, password=forms.password_data(request.POST))
@@ -217,7 +218,7 @@ def teams(request: HttpRequest) -> HttpResponse:
 @require_POST
 @handle_errors
 def team_create(request: HttpRequest) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     data = forms.team_data(request.POST)
     try:
         team = services.team_create(actor=request.user, name=data["name"], description=data["description"])
@@ -253,7 +254,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 @handle_errors
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     data = forms.team_data(request.POST)
     try:
         services.team_update(actor=request.user, team=selectors.team_get(team_id=team_id), data=data)
@@ -264,7 +265,7 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _change_members(request: HttpRequest, team_id: int, *, add: int | None = None,
                     remove: int | None = None) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     team = selectors.team_get(team_id=team_id)
     current = {u.pk for u in selectors.team_members(team=team)}
     wanted = (current | {add}) - {remove} if add is not None else current - {remove}
@@ -279,7 +280,7 @@ def _change_members(request: HttpRequest, team_id: int, *, add: int | None = Non
 @require_POST
 @handle_errors
 def team_member_add(request: HttpRequest, team_id: int) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     try:
         user_id = forms.user_id(request.POST)
     except ValidationError as exc:
@@ -299,7 +300,7 @@ def team_member_remove(request: HttpRequest, team_id: int, user_id: int) -> Http
 @handle_errors
 def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
     """People who could join the team, for the add-member search (a fragment)."""
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     team = selectors.team_get(team_id=team_id)
     search = (request.GET.get("q") or "").strip()
     candidates = selectors.team_candidates(team=team, search=search or None) if search else []
@@ -311,6 +312,6 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_POST
 @handle_errors
 def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
-    services.org_admin_require(request.user)
+    org_admin_require(request.user)
     services.team_delete(actor=request.user, team=selectors.team_get(team_id=team_id))
     return redirect_after_write(request, reverse("accounts:teams"))

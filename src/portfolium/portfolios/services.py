@@ -8,11 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from portfolium.accounts.access import org_admin_require
 from portfolium.accounts.models import Membership, Role
 from portfolium.accounts.roles import role_map_for, role_map_forget
 from portfolium.audit.models import AuditAction
 from portfolium.audit.services import audit_record, diff, snapshot
-from portfolium.core.errors import Conflict, PermissionDenied, ValidationError
+from portfolium.core.errors import Conflict, ValidationError
 from portfolium.core.validation import assign, clean_model
 from portfolium.portfolios.access import portfolio_get_for_user
 from portfolium.portfolios.models import CustomFieldDefinition, FieldType, Portfolio, Program, StrategicGoal
@@ -38,8 +39,7 @@ def portfolio_create(*, actor: Any, data: dict[str, Any]) -> Portfolio:
     """
     parent_id = data.get("parent")
     if parent_id is None:
-        if not role_map_for(actor).is_admin:
-            raise PermissionDenied("only an organisation administrator can create a top-level portfolio")
+        org_admin_require(actor, "create a top-level portfolio")
     else:
         portfolio_get_for_user(actor, parent_id, need=Role.MANAGER)
     portfolio = Portfolio()
@@ -59,8 +59,7 @@ def portfolio_update(*, actor: Any, portfolio: Portfolio, data: dict[str, Any]) 
     if "parent" in data and data["parent"] != portfolio.parent_id:
         new_parent = data["parent"]
         if new_parent is None:
-            if not role_map_for(actor).is_admin:
-                raise PermissionDenied("only an organisation administrator can make a portfolio top-level")
+            org_admin_require(actor, "make a portfolio top-level")
         else:
             portfolio_get_for_user(actor, new_parent, need=Role.MANAGER)
             if _is_descendant(new_parent, of=portfolio.pk):
