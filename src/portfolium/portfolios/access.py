@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from portfolium.accounts.models import Role
 from portfolium.accounts.roles import role_map_for
@@ -33,24 +33,21 @@ def program_get_for_user(user: Any, program_id: int, *, need: int = Role.VIEWER)
 
 
 def goal_get_for_user(user: Any, goal_id: int, *, need: int = Role.VIEWER) -> StrategicGoal:
-    try:
-        goal = StrategicGoal.objects.select_related("portfolio").get(pk=goal_id)
-    except StrategicGoal.DoesNotExist:
-        raise NotFound("goal") from None
-    held = role_map_for(user).portfolio_role(goal.portfolio_id)
-    if held is None:
-        raise NotFound("goal")
-    require_role(held, need, "goal")
-    return goal
+    return _get_in_portfolio(StrategicGoal, goal_id, user=user, need=need, what="goal")
 
 
 def custom_field_get_for_user(user: Any, field_id: int, *, need: int = Role.VIEWER) -> CustomFieldDefinition:
+    return _get_in_portfolio(CustomFieldDefinition, field_id, user=user, need=need, what="custom field")
+
+
+_M = TypeVar("_M", StrategicGoal, CustomFieldDefinition)
+
+
+def _get_in_portfolio(model: type[_M], pk: int, *, user: Any, need: int, what: str) -> _M:
+    """Something that belongs to a portfolio: rights are the portfolio's."""
     try:
-        definition = CustomFieldDefinition.objects.select_related("portfolio").get(pk=field_id)
-    except CustomFieldDefinition.DoesNotExist:
-        raise NotFound("custom field") from None
-    held = role_map_for(user).portfolio_role(definition.portfolio_id)
-    if held is None:
-        raise NotFound("custom field")
-    require_role(held, need, "custom field")
-    return definition
+        obj = model.objects.select_related("portfolio").get(pk=pk)
+    except model.DoesNotExist:
+        raise NotFound(what) from None
+    require_role(role_map_for(user).portfolio_role(obj.portfolio_id), need, what)
+    return obj
