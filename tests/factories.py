@@ -9,6 +9,7 @@ import factory
 from portfolium.accounts.models import Membership, Role, Team, User
 from portfolium.portfolios.models import CustomFieldDefinition, Portfolio, Program, StrategicGoal
 from portfolium.projects.models import Project, Task, TaskDependency
+from portfolium.scheduling.models import CalendarException, WorkCalendar
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -92,6 +93,25 @@ class CustomFieldFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"field{n}")
     label = factory.LazyAttribute(lambda o: o.key.title())
     field_type = "text"
+
+
+class CalendarFactory(factory.django.DjangoModelFactory):
+    """Monday to Friday, 08:00-12:00 and 13:00-17:00 unless ``week`` says otherwise."""
+
+    class Meta:
+        model = WorkCalendar
+
+    name = factory.Sequence(lambda n: f"Calendar {n}")
+
+
+class CalendarExceptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarException
+
+    calendar = factory.SubFactory(CalendarFactory)
+    name = factory.Sequence(lambda n: f"Holiday {n}")
+    start = dt.date(2026, 1, 1)
+    finish = factory.LazyAttribute(lambda o: o.start)
 
 
 def grant(user: User, role: Role, **scope: object) -> Membership:

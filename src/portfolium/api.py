@@ -29,7 +29,8 @@ api = NinjaAPI(
     title="Portfolium API",
     version=__version__,
     description=(
-        "Portfolios, programs, projects, WBS tasks, goals, custom fields, people and the audit trail.\n\n"
+        "Portfolios, programs, projects, WBS tasks, schedules, calendars, baselines, goals, custom fields, people "
+        "and the audit trail.\n\n"
         "Authenticate with the browser session (send the CSRF token) or with a personal API token: "
         "`Authorization: Bearer pfm_…`. Lists are paginated with `limit` and `offset`. Dates are ISO 8601; "
         "decimal figures (progress, hours, weights) are strings, so that no precision is lost. Errors answer "
@@ -88,7 +89,7 @@ def _register_routers() -> None:
     endpoints hang off other apps' resources: a project's goal links, a project's history."""
     import importlib
 
-    for app in ("accounts", "portfolios", "projects", "audit"):
+    for app in ("accounts", "portfolios", "projects", "scheduling", "audit"):
         try:
             module = importlib.import_module(f"portfolium.{app}.api")
         except ModuleNotFoundError as exc:

@@ -334,6 +334,103 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- scheduling a plan file -------------------------------------------------------------------------------
+
+SCHEDULE_BAD_INPUT = 2
+PROGRESS_MIN_TASKS = 2000
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Read a plan file, compute its schedule and print it; bad input is one line on stderr and status 2."""
+    import json
+
+    from portfolium.engine.errors import EngineError
+    from portfolium.interchange import InterchangeError, plan_file_read, schedule_dump
+
+    def fail(message: str) -> int:
+        print(f"portfolium schedule: error: {message}", file=sys.stderr)
+        return SCHEDULE_BAD_INPUT
+
+    try:
+        loaded = plan_file_read(args.file)
+    except InterchangeError as exc:
+        return fail(str(exc))
+    try:
+        from portfolium.engine.cpm import schedule
+    except ImportError:
+        raise CommandError("the scheduling engine (portfolium.engine.cpm) is not installed") from None
+    plan = loaded.plan
+    bar = ProgressBar("Scheduling") if len(plan.tasks) >= PROGRESS_MIN_TASKS else None
+    if bar:
+        bar.update(0, 1, f"{len(plan.tasks)} tasks")
+    try:
+        result = schedule(plan)
+    except EngineError as exc:
+        return fail(f"{args.file}: {exc}")
+    if bar:
+        bar.finish(f"{len(plan.tasks)} tasks")
+    for note in loaded.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    if args.json:
+        json.dump(schedule_dump(plan, result), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print_schedule_table(plan, result)
+    return 0
+
+
+def print_schedule_table(plan: Any, result: Any, *, stream: TextIO | None = None) -> None:
+    """One row per task (names indented by outline level), then the project's start and finish."""
+    out = stream or sys.stdout
+    depth: dict[str, int] = {}
+    parent = {t.id: t.parent for t in plan.tasks}
+
+    def level(task_id: str) -> int:
+        if task_id not in depth:
+            up = parent.get(task_id)
+            depth[task_id] = 0 if up is None else level(up) + 1
+        return depth[task_id]
+
+    rows = [("ID", "Name", "Early start", "Early finish", "Late start", "Late finish", "Total float", "Critical")]
+    for row in result.rows():
+        name = "  " * level(row.id) + (row.name or row.id)
+        if len(name) > 40:
+            name = name[:39] + "…"
+        rows.append((row.id, name, _when(row.early_start), _when(row.early_finish), _when(row.late_start),
+                     _when(row.late_finish), float_text(row.total_float, plan.minutes_per_day),
+                     "yes" if row.critical else ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, r in enumerate(rows):
+        cells = [cell.rjust(w) if i == 6 and n else cell.ljust(w) for i, (cell, w) in enumerate(zip(r, widths, strict=True))]
+        print("  ".join(cells).rstrip(), file=out)
+        if n == 0:
+            print("  ".join("-" * w for w in widths), file=out)
+    print(file=out)
+    print(f"Project start:  {_minutes_when(result.project_start)}", file=out)
+    print(f"Project finish: {_minutes_when(result.project_finish)}", file=out)
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def _minutes_when(minutes: int) -> str:
+    from portfolium.engine.calendars import from_minutes
+
+    return _when(from_minutes(minutes))
+
+
+def float_text(minutes: int, minutes_per_day: int = 480) -> str:
+    """Working minutes as days and hours a person reads: 0, 2d, 1d 4h, 30m, -3d."""
+    if minutes == 0:
+        return "0"
+    sign, left = ("-" if minutes < 0 else ""), abs(minutes)
+    days, left = divmod(left, minutes_per_day) if minutes_per_day else (0, left)
+    hours, mins = divmod(left, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{mins}m" if mins else ""]
+    return sign + " ".join(p for p in parts if p)
+
+
 # --- argument parsing -------------------------------------------------------------------------------------
 
 
@@ -402,6 +499,14 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--password-stdin", action="store_true",
                             help="read the password from the first line of standard input")
     createuser.set_defaults(handler=cmd_createuser)
+
+    sched = sub.add_parser("schedule", help="compute and print the schedule of a plan file",
+                           description="Schedule a Portfolium plan (.json), a Microsoft Project XML file (.xml) "
+                                       "or a PSPLIB instance (.sm) and print each task's early and late dates, "
+                                       "total float and whether it is critical.")
+    sched.add_argument("file", help="the plan file")
+    sched.add_argument("--json", action="store_true", help="print the schedule as JSON instead of a table")
+    sched.set_defaults(handler=cmd_schedule)
     return parser
 
 

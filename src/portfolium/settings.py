@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "portfolium.accounts",
     "portfolium.portfolios",
     "portfolium.projects",
+    "portfolium.scheduling",
     "portfolium.audit",
 ]
 

@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("portfolium.accounts.urls")),
     path("audit/", include("portfolium.audit.urls")),
     path("projects/", include("portfolium.projects.urls")),
+    path("", include("portfolium.scheduling.urls")),
     path("", include("portfolium.portfolios.urls")),
 ]

@@ -20,7 +20,7 @@ HIDDEN_FIELDS = {"position", "custom_fields"}
 # A create or delete records a whole snapshot; these are the fields worth repeating in a history line.
 SUMMARY_FIELDS = {
     "kind", "owner", "manager", "start", "finish", "due_date", "parent", "body", "contribution",
-    "predecessor", "successor", "type", "lag_days", "role", "user", "subtasks_deleted", "stage",
+    "predecessor", "successor", "type", "lag", "lag_unit", "role", "user", "subtasks_deleted", "stage",
 }
 
 

@@ -2,8 +2,9 @@
 
 Everything is drawn from ``random.Random(seed)`` and dated around an anchor day ("today" in the story the data
 tells: by default the Monday of the current week, so the demo always looks current), so two seeds with the same
-arguments write identical data. Rows go in with ``bulk_create``; project rollups are
-then computed by the real service so they match what the product computes itself.
+arguments write identical data. Rows go in with ``bulk_create``; every project is then scheduled by the real
+service (calendars with public holidays, durations, mixed links, constraints, actuals), so its dates, floats
+and rollups are what the product computes itself. Active projects carry baselines saved before their slips.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from portfolium.portfolios.models import (
     StrategicGoal,
 )
 from portfolium.projects.models import (
+    ConstraintType,
     Health,
     Priority,
     Project,
@@ -69,7 +71,8 @@ from portfolium.projects.models import (
     TaskKind,
     TaskStatus,
 )
-from portfolium.projects.services import project_rollup_refresh
+from portfolium.scheduling.models import CalendarException, WorkCalendar
+from portfolium.scheduling.services import baseline_save, schedule_recalculate
 
 Progress = Callable[[int, int, str], None]
 
@@ -145,6 +148,7 @@ def organisation_wipe() -> None:
     TaskDependency.objects.all().delete()
     Task.objects.all().delete()
     Project.objects.all().delete()
+    WorkCalendar.objects.all().delete()
     Program.objects.all().delete()
     while Portfolio.objects.exists():  # parents are protected: delete leaves first
         Portfolio.objects.filter(children__isnull=True).delete()
@@ -190,6 +194,11 @@ class _Node:
     custom: dict[str, Any] = field(default_factory=dict)
     children: list[_Node] = field(default_factory=list)
     obj: Task | None = None
+    duration: int = 480
+    four_day: bool = False
+    constraint: str = ConstraintType.ASAP
+    constraint_date: dt.date | None = None
+    deadline: dt.date | None = None
 
 
 @dataclass
@@ -197,15 +206,18 @@ class _ProjectPlan:
     project: Project
     nodes: list[_Node]  # WBS order: a parent before its children
     deps: list[tuple[_Node, _Node, str, int]]
+    phases: list[tuple[_Node, list[_Node], _Node]] = field(default_factory=list)
 
 
 class _Builder:
     def __init__(self, *, seed: int, size: OrgSize, progress: Progress | None, anchor: dt.date) -> None:
         self.anchor = anchor
         self.rng = random.Random(seed)
+        # Scheduling details draw from their own stream, so the organisation itself stays what it was.
+        self.plan_rng = random.Random(seed * 7919 + 1)
         self.size = size
         self.report = progress or (lambda done, total, label: None)
-        self.total_steps = 7 + 7 * size.projects  # planning 1, writing 5, rollups 1 per project
+        self.total_steps = 9 + 7 * size.projects  # planning 1, writing 5, scheduling 1 per project
         self.step = 0.0
 
     def tick(self, label: str, n: float = 1) -> None:
@@ -224,19 +236,20 @@ class _Builder:
     def run(self) -> SeedResult:
         self.people()
         self.teams()
+        self.calendars()
         self.portfolios()
         self.programs()
         self.projects()
         self.tasks()
         self.memberships()
-        for project in self.project_list:
-            project_rollup_refresh(project=project)
-            self.tick("Computing rollups")
+        self.schedule()
         self.audit()
         counts = {
             "people": User.objects.count(), "teams": Team.objects.count(), "portfolios": Portfolio.objects.count(),
             "programs": Program.objects.count(), "projects": Project.objects.count(), "tasks": Task.objects.count(),
             "dependencies": TaskDependency.objects.count(), "memberships": Membership.objects.count(),
+            "calendars": WorkCalendar.objects.count(),
+            "baselines": sum(1 for _ in self.baselines),
         }
         return SeedResult(
             password=DEMO_PASSWORD, admin=ADMIN_USERNAME, portfolio_manager=self.head_of_pmo.username,
@@ -328,6 +341,37 @@ class _Builder:
         )
         self.teams_list = teams
         self.tick("Forming teams")
+
+    # working calendars ------------------------------------------------------------------------------------
+
+    def calendars(self) -> None:
+        """A default calendar with public holidays (fixed dates and "last Monday of May"), a four-day week for a
+        part-time crew, and a company away day near the story day."""
+        years = (self.anchor.year - 3, self.anchor.year + 3)
+        self.standard = WorkCalendar.objects.create(
+            name="Standard", is_default=True,
+            description="Monday to Friday, 08:00-12:00 and 13:00-17:00, with public holidays",
+        )
+        self.four_day = WorkCalendar.objects.create(
+            name="Four-day week", minutes_per_day=540, week=[[[480, 720], [780, 1080]]] * 4 + [[], [], []],
+            description="Monday to Thursday, 08:00-12:00 and 13:00-18:00, with public holidays",
+        )
+        first, last = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
+        rows: list[CalendarException] = []
+        for calendar in (self.standard, self.four_day):
+            yearly = [("New Year's Day", 1, 1), ("Christmas Day", 12, 25), ("Boxing Day", 12, 26)]
+            rows += [CalendarException(calendar=calendar, name=name, start=first, finish=last, recurrence="yearly",
+                                       month=month, month_day=day) for name, month, day in yearly]
+            rows += [
+                CalendarException(calendar=calendar, name="Early May bank holiday", start=first, finish=last,
+                                  recurrence="yearly", month=5, week_of_month=1, weekday=0),
+                CalendarException(calendar=calendar, name="Spring bank holiday", start=first, finish=last,
+                                  recurrence="yearly", month=5, week_of_month=5, weekday=0),
+            ]
+        away = self.anchor + dt.timedelta(days=18)  # a Friday three weeks on
+        rows.append(CalendarException(calendar=self.standard, name="Company away day", start=away, finish=away))
+        CalendarException.objects.bulk_create(rows)
+        self.tick("Setting working calendars")
 
     # portfolios, programs, goals, custom fields ---------------------------------------------------------------
 
@@ -483,17 +527,23 @@ class _Builder:
                             status=node.status, blocked_reason=node.blocked_reason, priority=node.priority,
                             start=node.start, finish=node.finish, due_date=node.finish, estimate_hours=node.estimate,
                             percent_complete=node.percent, custom_fields=node.custom,
+                            duration_minutes=node.duration, calendar=self.four_day if node.four_day else None,
+                            constraint_type=node.constraint, constraint_date=node.constraint_date,
+                            deadline=node.deadline, **self._actuals(node),
                         )
                         objs.append(node.obj)
             self.insert(Task, objs, "Writing tasks")
         Through = Task.assignees.through
         self.insert(Through, [Through(task_id=node.obj.pk, user_id=u) for plan in plans for node in plan.nodes
                               if node.obj for u in node.assignees], "Assigning people")
-        self.insert(TaskDependency, [
+        links = [
             TaskDependency(project_id=plan.project.pk, predecessor_id=a.obj.pk, successor_id=b.obj.pk, type=kind,
-                           lag_days=lag)
-            for plan in plans for a, b, kind, lag in plan.deps if a.obj and b.obj
-        ], "Linking dependencies")
+                           lag=lag, lag_unit=unit)
+            for plan in plans for a, b, kind, days in plan.deps if a.obj and b.obj
+            for lag, unit in [self._lag(kind, days)]
+        ]
+        self.insert(TaskDependency, links + self._cross_project_links(plans), "Linking dependencies")
+        self.plans = plans
 
     def _plan(self, project: Project, count: int, manager: User, crew: list[User]) -> _ProjectPlan:
         """Exactly ``count`` WBS nodes: phases, each holding tasks, work packages of subtasks and a milestone."""
@@ -537,8 +587,9 @@ class _Builder:
             nodes.append(milestone)
             phases.append((phase, leaves, milestone))
         self._schedule(project, phases)
+        self._plan_details(phases)
         deps = self._dependencies(phases)
-        return _ProjectPlan(project=project, nodes=nodes, deps=deps)
+        return _ProjectPlan(project=project, nodes=nodes, deps=deps, phases=phases)
 
     def _name(self, phase: str, used: set[str], obj: str | None = None) -> str:
         rng = self.rng
@@ -673,6 +724,96 @@ class _Builder:
                 pairs.add((id(a), id(b)))
                 deps.append((a, b, rng.choice(["SS", "FF"]), rng.randint(1, 5)))
         return deps
+
+    # scheduling details -----------------------------------------------------------------------------------
+
+    def _plan_details(self, phases: list[tuple[_Node, list[_Node], _Node]]) -> None:
+        """Durations from the laid-out dates, a part-time crew on a four-day week, a few pinned starts, and
+        deadlines on some milestones."""
+        rng = self.plan_rng
+        for _phase, leaves, milestone in phases:
+            for leaf in leaves:
+                assert leaf.start and leaf.finish
+                weekdays = sum(1 for k in range((leaf.finish - leaf.start).days + 1)
+                               if (leaf.start + dt.timedelta(days=k)).weekday() < 5)
+                leaf.four_day = rng.random() < 0.05
+                per_day = 540 if leaf.four_day else 480
+                leaf.duration = max(1, weekdays) * per_day
+                if rng.random() < 0.25:
+                    leaf.duration += per_day // 2  # not everything is a whole number of days
+                if leaf.status == TaskStatus.NOT_STARTED and rng.random() < 0.04:
+                    leaf.constraint, leaf.constraint_date = ConstraintType.SNET, leaf.start
+            milestone.duration = 0
+            if rng.random() < 0.3 and milestone.finish:
+                milestone.deadline = milestone.finish + dt.timedelta(days=rng.randint(0, 10))
+
+    @staticmethod
+    def _actuals(node: _Node) -> dict[str, dt.date | None]:
+        """What happened: work that is done or under way started (and finished) on its laid-out dates."""
+        started = node.kind != TaskKind.PHASE and not node.children and (
+            node.status == TaskStatus.DONE or node.percent > 0
+        )
+        return {
+            "actual_start": node.start if started else None,
+            "actual_finish": node.finish if started and node.status == TaskStatus.DONE else None,
+        }
+
+    def _lag(self, kind: str, days: int) -> tuple[Decimal, str]:
+        """Most finish-to-start links wait for nothing; some wait for drying or delivery (elapsed days), some
+        overlap by a lead, some wait hours."""
+        if kind != "FS" or days:
+            return Decimal(days), "d"
+        roll = self.plan_rng.random()
+        if roll < 0.03:
+            return Decimal(2), "ed"
+        if roll < 0.06:
+            return Decimal(-1), "d"
+        if roll < 0.08:
+            return Decimal(4), "h"
+        return Decimal(0), "d"
+
+    def _cross_project_links(self, plans: list[_ProjectPlan]) -> list[TaskDependency]:
+        """A few hand-offs between projects of the same programme: an earlier project's first milestone
+        feeds a later project's second phase. Links only run from lower to higher ids, so no loop."""
+        rng = self.plan_rng
+        by_program: dict[int, list[_ProjectPlan]] = {}
+        for plan in plans:
+            if plan.project.program_id:
+                by_program.setdefault(plan.project.program_id, []).append(plan)
+        links: list[TaskDependency] = []
+        for members in by_program.values():
+            members.sort(key=lambda p: p.project.pk)
+            for before, after in zip(members, members[1:], strict=False):
+                if rng.random() >= 0.5 or len(after.phases) < 2 or not after.phases[1][1]:
+                    continue
+                source = before.phases[0][2]
+                target = after.phases[1][1][0]
+                if source.obj and target.obj:
+                    links.append(TaskDependency(project_id=after.project.pk, predecessor_id=source.obj.pk,
+                                                successor_id=target.obj.pk, type="FS"))
+        return links
+
+    def schedule(self) -> None:
+        """Schedule every project (predecessor projects first), save baselines of the active ones, let some of
+        their work slip, and schedule them again: the baseline comparison then shows what moved."""
+        rng = self.plan_rng
+        self.baselines: list[int] = []
+        for project in self.project_list:
+            schedule_recalculate(project=project, cascade=False)
+            self.tick("Scheduling")
+        active = [p for p in self.project_list if p.stage in (Stage.EXECUTION, Stage.MONITORING)]
+        for project in active:
+            self.baselines.append(baseline_save(actor=self.admin, project=project, name="Approved plan").pk)
+            rounds = 2 if rng.random() < 0.4 else 1
+            for round_ in range(rounds):
+                if round_:
+                    self.baselines.append(baseline_save(actor=self.admin, project=project, name="Re-plan").pk)
+                open_work = list(Task.objects.filter(project=project, kind=TaskKind.TASK, children__isnull=True)
+                                 .exclude(status=TaskStatus.DONE).order_by("id").values_list("id", "duration_minutes"))
+                for pk, minutes in rng.sample(open_work, min(len(open_work), rng.randint(1, 3))):
+                    Task.objects.filter(pk=pk).update(duration_minutes=minutes + rng.choice([2, 3, 5, 8]) * 480)
+                schedule_recalculate(project=project)
+        self.tick("Saving baselines")
 
     # roles ------------------------------------------------------------------------------------------------
 

@@ -244,15 +244,15 @@ def dependency_create(request: HttpRequest, project_id: int, payload: Dependency
     project = project_get_for_user(request.user, project_id, need=Role.MANAGER)
     dependency = services.dependency_create(actor=request.user, project=project,
                                             data=payload.model_dump(exclude_unset=True))
-    return Status(201, dependency)
+    return Status(201, dependency_get_for_user(request.user, dependency.pk))  # as stored: lag at its scale
 
 
 @router.patch("/dependencies/{dependency_id}", response=DependencyOut, tags=["dependencies"],
               summary="Change a link's type or lag (manager)")
 def dependency_update(request: HttpRequest, dependency_id: int, payload: DependencyUpdate) -> TaskDependency:
     dependency = dependency_get_for_user(request.user, dependency_id, need=Role.MANAGER)
-    return services.dependency_update(actor=request.user, dependency=dependency,
-                                      data=payload.model_dump(exclude_unset=True))
+    services.dependency_update(actor=request.user, dependency=dependency, data=payload.model_dump(exclude_unset=True))
+    return dependency_get_for_user(request.user, dependency_id)
 
 
 @router.delete("/dependencies/{dependency_id}", response={204: None}, tags=["dependencies"],

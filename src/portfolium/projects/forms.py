@@ -12,8 +12,9 @@ from django.http import QueryDict
 
 from portfolium.core.errors import ValidationError
 
-TEXT_FIELDS = {"name", "description", "blocked_reason", "status", "kind"}
-DATE_FIELDS = {"start", "finish", "due_date"}
+# ``duration`` ("3d", "4h") and ``constraint_type`` go to the service as typed; it parses and checks them.
+TEXT_FIELDS = {"name", "description", "blocked_reason", "status", "kind", "duration", "constraint_type"}
+DATE_FIELDS = {"start", "finish", "due_date", "constraint_date", "deadline"}
 INT_FIELDS = {"percent_complete", "priority"}
 USER_FIELDS = {"owner"}
 DECIMAL_FIELDS = {"estimate_hours", "estimate_points"}

@@ -80,6 +80,17 @@ class Project(TimeStampedModel):
     rollup_start = models.DateField(null=True, blank=True)
     rollup_finish = models.DateField(null=True, blank=True)
 
+    # Scheduling: ``start`` is the project start the schedule runs from; ``finish`` is the target finish, a
+    # deadline that makes float negative when the plan cannot meet it. The rest is kept current by
+    # scheduling.services.schedule_recalculate inside every write that changes the plan.
+    calendar = models.ForeignKey(
+        "scheduling.WorkCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
+    status_date = models.DateField(null=True, blank=True)
+    scheduled_finish = models.DateField(null=True, blank=True)
+    schedule_error = models.CharField(max_length=500, blank=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["code"]
         indexes = [models.Index(fields=["portfolio", "stage"]), models.Index(fields=["program"])]
@@ -105,6 +116,17 @@ class TaskStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     BLOCKED = "blocked", "Blocked"
     DONE = "done", "Done"
+
+
+class ConstraintType(models.TextChoices):
+    ASAP = "ASAP", "As soon as possible"
+    ALAP = "ALAP", "As late as possible"
+    SNET = "SNET", "Start no earlier than"
+    SNLT = "SNLT", "Start no later than"
+    FNET = "FNET", "Finish no earlier than"
+    FNLT = "FNLT", "Finish no later than"
+    MSO = "MSO", "Must start on"
+    MFO = "MFO", "Must finish on"
 
 
 class Task(TimeStampedModel):
@@ -135,6 +157,27 @@ class Task(TimeStampedModel):
     percent_complete = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     custom_fields = models.JSONField(default=dict, blank=True)
 
+    # Scheduling inputs. ``duration_minutes`` is working time on the task's calendar (the project's when
+    # null); phases roll up from their children and milestones have none. ``start``/``finish`` above are the
+    # scheduled dates, written by the scheduler.
+    duration_minutes = models.PositiveIntegerField(default=480)
+    optimistic_minutes = models.PositiveIntegerField(null=True, blank=True)
+    pessimistic_minutes = models.PositiveIntegerField(null=True, blank=True)
+    calendar = models.ForeignKey(
+        "scheduling.WorkCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    constraint_type = models.CharField(max_length=4, choices=ConstraintType.choices, default=ConstraintType.ASAP)
+    constraint_date = models.DateField(null=True, blank=True)
+    deadline = models.DateField(null=True, blank=True)
+    actual_start = models.DateField(null=True, blank=True)
+    actual_finish = models.DateField(null=True, blank=True)
+    # Scheduling outputs (early dates are ``start``/``finish``); floats in working minutes.
+    late_start = models.DateField(null=True, blank=True)
+    late_finish = models.DateField(null=True, blank=True)
+    total_float_minutes = models.IntegerField(null=True, blank=True)
+    free_float_minutes = models.IntegerField(null=True, blank=True)
+    critical = models.BooleanField(default=False)
+
     class Meta:
         ordering = ["project_id", "parent_id", "position", "id"]
         indexes = [models.Index(fields=["project", "parent", "position"]), models.Index(fields=["owner", "status"])]
@@ -150,12 +193,23 @@ class DependencyType(models.TextChoices):
     SF = "SF", "Start-to-finish"
 
 
+class LagUnit(models.TextChoices):
+    WORKING_DAYS = "d", "working days"
+    ELAPSED_DAYS = "ed", "elapsed days"
+    WORKING_HOURS = "h", "working hours"
+    PERCENT = "%", "% of predecessor"
+
+
 class TaskDependency(TimeStampedModel):
+    """A link. ``project`` is the successor's project; the predecessor may sit in another project of the same
+    program or portfolio (a cross-project link)."""
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dependencies")
     predecessor = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="successor_links")
     successor = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="predecessor_links")
     type = models.CharField(max_length=2, choices=DependencyType.choices, default=DependencyType.FS)
-    lag_days = models.IntegerField(default=0)
+    lag = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0"))
+    lag_unit = models.CharField(max_length=2, choices=LagUnit.choices, default=LagUnit.WORKING_DAYS)
 
     class Meta:
         constraints = [
@@ -164,7 +218,7 @@ class TaskDependency(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.predecessor_id} {self.type}{self.lag_days:+d} {self.successor_id}"
+        return f"{self.predecessor_id} {self.type}{self.lag:+}{self.lag_unit} {self.successor_id}"
 
 
 class ChecklistItem(TimeStampedModel):

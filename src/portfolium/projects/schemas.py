@@ -10,7 +10,16 @@ from ninja import Field, Schema
 
 from portfolium.accounts.schemas import InputSchema, Ref, UserRef
 from portfolium.portfolios.schemas import portfolio_ref_if_visible, program_ref_if_visible
-from portfolium.projects.models import DependencyType, Health, Priority, Stage, TaskKind, TaskStatus
+from portfolium.projects.models import (
+    ConstraintType,
+    DependencyType,
+    Health,
+    LagUnit,
+    Priority,
+    Stage,
+    TaskKind,
+    TaskStatus,
+)
 
 CUSTOM_FILTER_HELP = (
     "Custom fields filter as extra query parameters `cf_<key>=value`; numbers and dates also take "
@@ -59,6 +68,11 @@ class ProjectOut(Schema):
     task_blocked_count: int
     rollup_start: dt.date | None
     rollup_finish: dt.date | None
+    calendar: int | None = Field(None, alias="calendar_id", description="working calendar; null: the default")
+    status_date: dt.date | None = Field(None, description="the as-of date for progress")
+    scheduled_finish: dt.date | None = Field(None, description="when the schedule says the work ends")
+    schedule_error: str = Field("", description="why the last recalculation failed; empty when it worked")
+    scheduled_at: dt.datetime | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -91,6 +105,8 @@ class ProjectCreate(InputSchema):
     health_reason: str | None = Field(None, max_length=500)
     tags: list[str] | None = None
     custom_fields: dict[str, Any] | None = None
+    calendar: int | None = Field(None, description="working calendar id; omit for the default calendar")
+    status_date: dt.date | None = None
 
 
 class ProjectUpdate(InputSchema):
@@ -111,6 +127,8 @@ class ProjectUpdate(InputSchema):
     health_reason: str | None = Field(None, max_length=500)
     tags: list[str] | None = None
     custom_fields: dict[str, Any] | None = None
+    calendar: int | None = Field(None, description="working calendar id; null for the default calendar")
+    status_date: dt.date | None = None
 
 
 # --- tasks ------------------------------------------------------------------------------------------------
@@ -150,6 +168,22 @@ class TaskOut(Schema):
     estimate_points: Decimal | None
     percent_complete: int
     custom_fields: dict[str, Any]
+    duration_minutes: int = Field(..., description="working minutes on the task's calendar (phases: rolled up)")
+    optimistic_minutes: int | None
+    pessimistic_minutes: int | None
+    calendar: int | None = Field(None, alias="calendar_id", description="null: the project's calendar")
+    constraint_type: ConstraintType
+    constraint_date: dt.date | None
+    deadline: dt.date | None
+    actual_start: dt.date | None
+    actual_finish: dt.date | None
+    late_start: dt.date | None
+    late_finish: dt.date | None
+    total_float_minutes: int | None = Field(None, description="working minutes the task may slip without "
+                                                              "delaying the project; negative: it is late")
+    free_float_minutes: int | None = Field(None, description="working minutes it may slip without delaying "
+                                                             "any successor")
+    critical: bool
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -159,6 +193,9 @@ class TaskOut(Schema):
 
 
 class TaskCreate(InputSchema):
+    """Typing ``start`` pins it ("start no earlier than") unless a constraint is given; typing ``finish`` sets
+    the duration to the working time up to it. The scheduler then computes ``start``/``finish``."""
+
     name: str = Field(..., min_length=1, max_length=300)
     kind: TaskKind | None = None
     parent: int | None = Field(None, description="the summary task to create it under; omit for top level")
@@ -176,6 +213,17 @@ class TaskCreate(InputSchema):
     estimate_points: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     percent_complete: int | None = Field(None, ge=0, le=100)
     custom_fields: dict[str, Any] | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=10_000_000, description="working minutes")
+    duration: str | None = Field(None, max_length=20, description='readable duration instead of minutes: '
+                                                                   '"3d", "4h", "1w", "90m"')
+    optimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    pessimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    calendar: int | None = Field(None, description="working calendar id; null: the project's")
+    constraint_type: ConstraintType | None = None
+    constraint_date: dt.date | None = None
+    deadline: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
 
 
 class TaskUpdate(InputSchema):
@@ -197,6 +245,17 @@ class TaskUpdate(InputSchema):
     estimate_points: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     percent_complete: int | None = Field(None, ge=0, le=100)
     custom_fields: dict[str, Any] | None = None
+    duration_minutes: int | None = Field(None, ge=0, le=10_000_000, description="working minutes")
+    duration: str | None = Field(None, max_length=20, description='readable duration instead of minutes: '
+                                                                   '"3d", "4h", "1w", "90m"')
+    optimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    pessimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    calendar: int | None = Field(None, description="working calendar id; null: the project's")
+    constraint_type: ConstraintType | None = None
+    constraint_date: dt.date | None = None
+    deadline: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
 
 
 class TaskMove(InputSchema):
@@ -269,25 +328,36 @@ class CommentIn(InputSchema):
     body: str = Field(..., min_length=1, max_length=10_000)
 
 
+class LinkedTaskRef(Schema):
+    id: int
+    name: str
+    project: int = Field(..., alias="project_id")
+
+
 class DependencyOut(Schema):
     id: int
-    project: int = Field(..., alias="project_id")
-    predecessor: TaskRef
-    successor: TaskRef
+    project: int = Field(..., alias="project_id", description="the successor's project")
+    predecessor: LinkedTaskRef
+    successor: LinkedTaskRef
     type: DependencyType
-    lag_days: int
+    lag: Decimal = Field(..., description="negative for a lead")
+    lag_unit: LagUnit = Field(..., description="d working days, ed elapsed days, h working hours, "
+                                                "% percent of the predecessor's duration")
 
 
 class DependencyCreate(InputSchema):
-    predecessor: int
-    successor: int
+    predecessor: int = Field(..., description="a task of this project, or of another project of the same "
+                                              "program or portfolio that you can see")
+    successor: int = Field(..., description="a task of this project")
     type: DependencyType | None = None
-    lag_days: int | None = None
+    lag: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+    lag_unit: LagUnit | None = None
 
 
 class DependencyUpdate(InputSchema):
     type: DependencyType | None = None
-    lag_days: int | None = None
+    lag: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+    lag_unit: LagUnit | None = None
 
 
 # --- goal links -------------------------------------------------------------------------------------------

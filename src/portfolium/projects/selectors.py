@@ -297,9 +297,14 @@ def build_outline(tasks: Sequence[Task]) -> list[OutlineRow]:
 
 def task_weight(task: Task) -> Decimal:
     """Leaf weight for progress rollups: estimated hours, else one day; milestones weigh nothing."""
-    if task.kind == TaskKind.MILESTONE:
+    return leaf_weight(task.kind, task.estimate_hours)
+
+
+def leaf_weight(kind: str, estimate_hours: Decimal | None) -> Decimal:
+    """:func:`task_weight` from the two columns it reads (rollups over thousands of rows build no models)."""
+    if kind == TaskKind.MILESTONE:
         return Decimal("0")
-    return task.estimate_hours if task.estimate_hours else Decimal("8")
+    return estimate_hours if estimate_hours else Decimal("8")
 
 
 def _roll_summary(row: OutlineRow) -> None:
@@ -440,3 +445,93 @@ def project_team(*, project: Project) -> list[Any]:
     )
     people: list[User] = list(user_list().filter(pk__in=ids))
     return people
+
+
+# --- the computed schedule --------------------------------------------------------------------------------
+
+
+@dataclass
+class ScheduleRow:
+    """One task's scheduled dates and floats (``early_*`` are the scheduled dates, as stored)."""
+
+    id: int
+    wbs: str
+    name: str
+    kind: str
+    summary: bool
+    duration_minutes: int
+    constraint_type: str
+    constraint_date: dt.date | None
+    deadline: dt.date | None
+    start: dt.date | None
+    finish: dt.date | None
+    early_start: dt.date | None
+    early_finish: dt.date | None
+    late_start: dt.date | None
+    late_finish: dt.date | None
+    total_float_minutes: int | None
+    total_float_days: Decimal | None
+    free_float_minutes: int | None
+    free_float_days: Decimal | None
+    critical: bool
+
+
+@dataclass
+class ScheduleTable:
+    project: int
+    start: dt.date | None
+    finish: dt.date | None
+    target_finish: dt.date | None
+    minutes_per_day: int
+    scheduled_at: dt.datetime | None
+    error: str
+    critical_path: list[int]
+    tasks: list[ScheduleRow]
+
+
+def _days(minutes: int | None, per_day: int) -> Decimal | None:
+    if minutes is None:
+        return None
+    return (Decimal(minutes) / Decimal(per_day)).quantize(Decimal("0.01"))
+
+
+def schedule_table(*, project: Project) -> ScheduleTable:
+    """The project's schedule as last computed, in WBS order, with the critical path. Three queries."""
+    from portfolium.scheduling.models import WorkCalendar
+
+    tasks = list(Task.objects.filter(project=project).order_by("parent_id", "position", "id"))
+    calendar = WorkCalendar.objects.filter(pk=project.calendar_id) if project.calendar_id else (
+        WorkCalendar.objects.filter(is_default=True)
+    )
+    per_day = calendar.values_list("minutes_per_day", flat=True).first() or 480
+    rows: list[ScheduleRow] = []
+    for line in build_outline(tasks):
+        t = line.task
+        rows.append(ScheduleRow(
+            id=t.pk, wbs=line.wbs, name=t.name, kind=t.kind, summary=line.is_summary,
+            duration_minutes=t.duration_minutes, constraint_type=t.constraint_type,
+            constraint_date=t.constraint_date, deadline=t.deadline, start=t.start, finish=t.finish,
+            early_start=t.start, early_finish=t.finish, late_start=t.late_start, late_finish=t.late_finish,
+            total_float_minutes=t.total_float_minutes, total_float_days=_days(t.total_float_minutes, per_day),
+            free_float_minutes=t.free_float_minutes, free_float_days=_days(t.free_float_minutes, per_day),
+            critical=t.critical,
+        ))
+    path = sorted((r for r in rows if r.critical and not r.summary),
+                  key=lambda r: (r.start or dt.date.max, r.finish or dt.date.max, r.wbs))
+    starts = [r.start for r in rows if r.start]
+    return ScheduleTable(
+        project=project.pk, start=project.start or (min(starts) if starts else None),
+        finish=project.scheduled_finish, target_finish=project.finish, minutes_per_day=per_day,
+        scheduled_at=project.scheduled_at, error=project.schedule_error,
+        critical_path=[r.id for r in path], tasks=rows,
+    )
+
+
+def baseline_list(*, project_id: int) -> QuerySet[Any]:
+    """A project's baselines, newest first, with how many tasks each holds (one query)."""
+    from portfolium.scheduling.models import Baseline
+
+    return (
+        Baseline.objects.filter(project_id=project_id).select_related("created_by")
+        .annotate(task_count=Count("tasks")).order_by("-created_at", "-id")
+    )

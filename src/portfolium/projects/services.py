@@ -29,6 +29,7 @@ from portfolium.projects.access import project_role
 from portfolium.projects.models import (
     ChecklistItem,
     Comment,
+    ConstraintType,
     Project,
     ProjectGoal,
     Tag,
@@ -37,22 +38,39 @@ from portfolium.projects.models import (
     TaskKind,
     TaskStatus,
 )
-from portfolium.projects.selectors import task_weight
+from portfolium.projects.selectors import leaf_weight
 
 PROJECT_FIELDS = (
     "portfolio", "program", "code", "name", "description", "sponsor", "manager", "stage",
-    "start", "finish", "priority", "health", "health_reason",
+    "start", "finish", "priority", "health", "health_reason", "calendar", "status_date",
 )
+# A change to any of these reschedules the project.
+PROJECT_PLAN_FIELDS = {"start", "finish", "calendar", "status_date"}
 TASK_FIELDS = (
     "kind", "name", "description", "owner", "status", "blocked_reason", "priority", "start", "finish",
     "due_date", "estimate_hours", "estimate_points", "percent_complete",
+    "duration_minutes", "optimistic_minutes", "pessimistic_minutes", "calendar", "constraint_type",
+    "constraint_date", "deadline", "actual_start", "actual_finish",
 )
+TASK_PLAN_FIELDS = {
+    "kind", "status", "start", "finish", "percent_complete", "duration_minutes", "calendar", "constraint_type",
+    "constraint_date", "deadline", "actual_start", "actual_finish",
+}
 # What a contributor may change on a task; the rest of the plan is the manager's.
 TASK_CONTRIBUTOR_FIELDS = {"status", "blocked_reason", "percent_complete", "description", "custom_fields"}
+DEPENDENCY_FIELDS = ("predecessor", "successor", "type", "lag", "lag_unit")
 
 
 def _scope(project: Project) -> dict[str, Any]:
     return {"portfolio_id": project.portfolio_id, "program_id": project.program_id, "project_id": project.pk}
+
+
+def _replan(project: Project, field: str) -> None:
+    """Reschedule inside the calling write; a plan the engine refuses becomes a ValidationError on ``field``
+    and rolls the write back."""
+    from portfolium.scheduling.services import schedule_recalculate
+
+    schedule_recalculate(project=project, raise_as=field)
 
 
 # --- projects ---------------------------------------------------------------------------------------------
@@ -163,6 +181,9 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
         project.save(update_fields=[*update_fields, "updated_at"])
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=project, changes=changes, **_scope(project))
+    replan = [name for name in PROJECT_FIELDS if name in changes and name in PROJECT_PLAN_FIELDS]
+    if replan:
+        _replan(project, replan[0])
     return project
 
 
@@ -170,7 +191,9 @@ def project_update(*, actor: Any, project: Project, data: dict[str, Any]) -> Pro
 def project_delete(*, actor: Any, project: Project) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=project,
                  changes=snapshot(project, PROJECT_FIELDS), **_scope(project))
+    followers = _successor_projects(list(Task.objects.filter(project=project).values_list("id", flat=True)), project)
     project.delete()
+    _replan_others(followers)  # their links to this project's tasks went with it
 
 
 def project_rollup_refresh(*, project: Project) -> None:
@@ -196,7 +219,7 @@ def project_rollup_refresh(*, project: Project) -> None:
             finishes.append(end)
         if pk in parents:
             continue
-        weight = task_weight(Task(kind=kind, estimate_hours=hours))
+        weight = leaf_weight(kind, hours)
         total += weight
         done_weight += weight * pct
     progress = (done_weight / total).quantize(Decimal("0.1")) if total else Decimal("0")
@@ -213,17 +236,111 @@ def project_rollup_refresh(*, project: Project) -> None:
 # --- tasks and the WBS ------------------------------------------------------------------------------------
 
 
-def _validate_task_state(task: Task) -> None:
+def _validate_task_state(task: Task, typed: Iterable[str] = ("start", "finish")) -> None:
+    """``typed``: the fields the person gave. Scheduled dates are the engine's: a typed start is checked
+    against a finish only when the finish was typed too (otherwise the reschedule moves the finish)."""
+    both = {"start", "finish"} <= set(typed)
     if task.status == TaskStatus.BLOCKED and not task.blocked_reason.strip():
         raise ValidationError({"blocked_reason": "say why the task is blocked"})
     if task.status != TaskStatus.BLOCKED:
         task.blocked_reason = ""
     if task.status == TaskStatus.DONE:
         task.percent_complete = 100
-    if task.kind == TaskKind.MILESTONE and task.start and task.finish and task.start != task.finish:
+    if both and task.kind == TaskKind.MILESTONE and task.start and task.finish and task.start != task.finish:
         raise ValidationError({"finish": "a milestone has no duration: start and finish must be the same day"})
-    if task.start and task.finish and task.finish < task.start:
+    if both and task.start and task.finish and task.finish < task.start:
         raise ValidationError({"finish": "the finish date is before the start date"})
+    if task.actual_start and task.actual_finish and task.actual_finish < task.actual_start:
+        raise ValidationError({"actual_finish": "the actual finish is before the actual start"})
+    if task.constraint_type in DATED_CONSTRAINTS and task.constraint_date is None:
+        label = ConstraintType(task.constraint_type).label
+        raise ValidationError({"constraint_date": f"a '{label}' constraint needs a date"})
+    if task.constraint_type not in DATED_CONSTRAINTS:
+        task.constraint_date = None
+    if (task.optimistic_minutes is not None and task.pessimistic_minutes is not None
+            and task.optimistic_minutes > task.pessimistic_minutes):
+        raise ValidationError({"pessimistic_minutes": "the pessimistic duration is shorter than the optimistic one"})
+
+
+DATED_CONSTRAINTS = {c.value for c in ConstraintType if c not in (ConstraintType.ASAP, ConstraintType.ALAP)}
+
+
+def _plan_edits(task: Task, data: dict[str, Any], *, is_summary: bool) -> None:
+    """Microsoft Project's editing rules, applied to ``data`` before it is assigned.
+
+    Typing a start pins it with "start no earlier than" (unless a constraint is given); typing a finish sets
+    the duration to the working time from the start to that finish; a readable ``duration`` ("3d", "4h", "1w")
+    becomes ``duration_minutes``; summary rows roll up and take no dates; milestones last no time; moving to
+    in progress or done records the actual dates.
+    """
+    from portfolium.scheduling.adapters import duration_parse, working_minutes
+
+    text = data.pop("duration", None)
+    if "constraint_type" in data and data["constraint_type"] is None:
+        data["constraint_type"] = ConstraintType.ASAP
+    kind = data.get("kind", task.kind)
+    typed: list[str] = [name for name in ("start", "finish", "duration_minutes") if name in data]
+    if text is not None:
+        typed.insert(0, "duration")
+    if typed and (kind == TaskKind.PHASE or is_summary):
+        raise ValidationError({typed[0]: "a phase's dates and duration roll up from its tasks: change those instead"})
+    if text is not None:
+        if "duration_minutes" in data:
+            raise ValidationError({"duration": "give duration or duration_minutes, not both"})
+        data["duration_minutes"] = duration_parse(text, minutes_per_day=_minutes_per_day(task.project))
+    if kind == TaskKind.MILESTONE:
+        if data.get("duration_minutes"):
+            raise ValidationError({"duration_minutes": "a milestone has no duration"})
+        data["duration_minutes"] = 0
+        if data.get("finish") and not data.get("start"):
+            data["start"] = data["finish"]
+    elif data.get("kind") == TaskKind.TASK and task.kind == TaskKind.MILESTONE and "duration_minutes" not in data:
+        data["duration_minutes"] = 480
+    if "start" in data and "constraint_type" not in data:
+        if data["start"] is not None:
+            data["constraint_type"], data["constraint_date"] = ConstraintType.SNET, data["start"]
+        elif task.constraint_type == ConstraintType.SNET:
+            data["constraint_type"], data["constraint_date"] = ConstraintType.ASAP, None
+    finish = data.get("finish")
+    if finish is not None and kind != TaskKind.MILESTONE and "duration_minutes" not in data:
+        start = data.get("start") or task.start or task.project.start or today()
+        if finish < start:
+            raise ValidationError({"finish": "the finish date is before the start date"})
+        data["duration_minutes"] = working_minutes(
+            project=task.project, calendar_id=data.get("calendar", task.calendar_id), start=start, finish=finish
+        )
+    status = data.get("status")
+    if status is not None and status != task.status:
+        actual_start = data.get("actual_start", task.actual_start)
+        scheduled_start = data.get("start") or task.start
+        scheduled_finish = data.get("finish") or task.finish
+        now = today()
+        starting = status in (TaskStatus.IN_PROGRESS, TaskStatus.DONE) or (
+            status == TaskStatus.BLOCKED and task.status == TaskStatus.IN_PROGRESS
+        )
+        if starting and actual_start is None:
+            data["actual_start"] = scheduled_start if scheduled_start and scheduled_start <= now else now
+        if status == TaskStatus.DONE and data.get("actual_finish", task.actual_finish) is None:
+            data["actual_finish"] = scheduled_finish if scheduled_finish and scheduled_finish <= now else now
+            if data.get("actual_start") and data["actual_finish"] < data["actual_start"]:
+                data["actual_finish"] = data["actual_start"]
+        if status != TaskStatus.DONE and task.status == TaskStatus.DONE and "actual_finish" not in data:
+            data["actual_finish"] = None
+        if status == TaskStatus.NOT_STARTED:
+            data.setdefault("actual_start", None)
+            data.setdefault("actual_finish", None)
+
+
+def _minutes_per_day(project: Project) -> int:
+    from portfolium.scheduling.adapters import project_minutes_per_day
+
+    return project_minutes_per_day(project)
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 def _check_people(data: dict[str, Any], fields: Iterable[str]) -> None:
@@ -260,6 +377,19 @@ def _ancestor_ids(project: Project, task_id: int) -> list[int]:
     return out
 
 
+def _error_field(data: dict[str, Any], default: str) -> str:
+    """Which field to name when the engine refuses the plan after this edit."""
+    typed = [name for name in ("constraint_date", "start", "finish", "duration_minutes", "deadline") if name in data]
+    return typed[0] if typed else default
+
+
+def _refresh_schedule(task: Task) -> None:
+    """Read back what the scheduler wrote on the task."""
+    from portfolium.scheduling.adapters import OUTPUT_FIELDS
+
+    task.refresh_from_db(fields=list(OUTPUT_FIELDS))
+
+
 @transaction.atomic
 def task_create(*, actor: Any, project: Project, data: dict[str, Any]) -> Task:
     data = dict(data)
@@ -272,6 +402,7 @@ def task_create(*, actor: Any, project: Project, data: dict[str, Any]) -> Task:
     if assignees:
         _check_people({"assignees": assignees}, ["assignees"])
     task = Task(project=project, parent_id=parent_id)
+    _plan_edits(task, data, is_summary=False)
     assign(task, data, TASK_FIELDS)
     task.custom_fields = custom_values_clean(
         custom_field_definitions(portfolio_id=project.portfolio_id, target=FieldTarget.TASK), custom
@@ -286,10 +417,11 @@ def task_create(*, actor: Any, project: Project, data: dict[str, Any]) -> Task:
         task.assignees.set(assignees)
     if position is not None:
         _place(task, parent_id, position)
-    project_rollup_refresh(project=project)
     audit_record(actor=actor, action=AuditAction.CREATE, obj=task,
                  changes={**snapshot(task, TASK_FIELDS), "parent": parent_id, "assignees": sorted(assignees or [])},
                  **_scope(project))
+    _replan(project, _error_field(data, "name"))
+    _refresh_schedule(task)
     return task
 
 
@@ -309,15 +441,18 @@ def task_update(*, actor: Any, task: Task, data: dict[str, Any]) -> Task:
     _check_people(data, ["owner"])
     before = snapshot(task, TASK_FIELDS)
     before_custom = dict(task.custom_fields)
-    assign(task, data, TASK_FIELDS)
-    if task.kind == TaskKind.MILESTONE and task.children.exists():
+    has_children = task.children.exists()
+    if data.get("kind") == TaskKind.MILESTONE and has_children:
         raise ValidationError({"kind": "a task with subtasks cannot become a milestone"})
+    _plan_edits(task, data, is_summary=has_children)
+    typed = set(data)
+    assign(task, data, TASK_FIELDS)
     if custom is not None:
         task.custom_fields = custom_values_clean(
             custom_field_definitions(portfolio_id=project.portfolio_id, target=FieldTarget.TASK),
             custom, existing=task.custom_fields,
         )
-    _validate_task_state(task)
+    _validate_task_state(task, typed)
     clean_model(task, exclude=["project", "parent"])
     changes = diff(before, snapshot(task, TASK_FIELDS))
     update_fields = list(changes)
@@ -332,9 +467,14 @@ def task_update(*, actor: Any, task: Task, data: dict[str, Any]) -> Task:
             changes["assignees"] = [old, sorted(set(assignees))]
     if update_fields:
         task.save(update_fields=[*update_fields, "updated_at"])
-        project_rollup_refresh(project=project)
     if changes:
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, changes=changes, **_scope(project))
+    replan = [name for name in TASK_FIELDS if name in changes and name in TASK_PLAN_FIELDS]
+    if replan:
+        _replan(project, _error_field(data, replan[0]))
+        _refresh_schedule(task)
+    elif update_fields:
+        project_rollup_refresh(project=project)
     return task
 
 
@@ -346,9 +486,27 @@ def task_delete(*, actor: Any, task: Task) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=task,
                  changes={**snapshot(task, TASK_FIELDS), "subtasks_deleted": subtree}, **_scope(project))
     parent_id = task.parent_id
+    successor_projects = _successor_projects([task.pk, *_descendant_ids(task)], project)
     task.delete()
     _renumber(project, parent_id)
-    project_rollup_refresh(project=project)
+    _replan(project, "parent")
+    _replan_others(successor_projects)
+
+
+def _successor_projects(task_ids: list[int], project: Project) -> list[Project]:
+    """Other projects whose tasks follow these tasks (deleting them changes those projects' plans)."""
+    ids = set(
+        TaskDependency.objects.filter(predecessor_id__in=task_ids).exclude(successor__project_id=project.pk)
+        .values_list("successor__project_id", flat=True)
+    )
+    return list(Project.objects.filter(pk__in=ids)) if ids else []
+
+
+def _replan_others(projects: list[Project]) -> None:
+    from portfolium.scheduling.services import schedule_recalculate
+
+    for other in projects:
+        schedule_recalculate(project=other)
 
 
 def _descendant_ids(task: Task) -> list[int]:
@@ -398,8 +556,10 @@ def task_move(*, actor: Any, task: Task, parent: int | None, position: int) -> T
         _renumber(project, old_parent)
     task.refresh_from_db(fields=["parent", "position"])
     if (old_parent, old_position) != (task.parent_id, task.position):
-        if old_parent != task.parent_id:  # which tasks are leaves may have changed, and with it the progress
-            project_rollup_refresh(project=project)
+        if old_parent != task.parent_id:
+            # Which tasks are summaries changed: links on a summary reach its new children, dates roll up anew.
+            _replan(project, "parent")
+            _refresh_schedule(task)
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=task,
                      changes={"parent": [old_parent, task.parent_id], "position": [old_position, task.position]},
                      **_scope(project))
@@ -438,55 +598,103 @@ def task_shift(*, actor: Any, task: Task, by: int) -> Task:
 # --- dependencies -----------------------------------------------------------------------------------------
 
 
+def _predecessor_for(actor: Any, project: Project, pred_id: int) -> Task:
+    """The predecessor: a task of this project, or of another project of the same program or portfolio that
+    the actor can at least view."""
+    pred = Task.objects.select_related("project").filter(pk=pred_id).first()
+    if pred is None:
+        raise ValidationError({"predecessor": "no such task in this project"})
+    if pred.project_id == project.pk:
+        return pred
+    other = pred.project
+    related = (other.program_id is not None and other.program_id == project.program_id) or (
+        other.portfolio_id == project.portfolio_id
+    )
+    if project_role(actor, other) is None:
+        raise ValidationError({"predecessor": "no such task in this project or in a project you can see"})
+    if not related:
+        raise ValidationError({"predecessor": "a predecessor in another project must belong to the same program "
+                                              "or portfolio as this project"})
+    return pred
+
+
+def _lag_clean(data: dict[str, Any]) -> None:
+    if "lag" in data:
+        try:
+            data["lag"] = Decimal(str(data["lag"])) if data["lag"] is not None else Decimal("0")
+        except (ArithmeticError, ValueError):
+            raise ValidationError({"lag": "give a number (negative for a lead)"}) from None
+        if not data["lag"].is_finite():
+            raise ValidationError({"lag": "give a number (negative for a lead)"})
+
+
 @transaction.atomic
 def dependency_create(*, actor: Any, project: Project, data: dict[str, Any]) -> TaskDependency:
+    """Link a predecessor (in this project, or another project of its program or portfolio) to a successor in
+    this project. A link that would close a loop, within or across projects, is refused naming the loop."""
+    data = dict(data)
     pred_id, succ_id = data.get("predecessor"), data.get("successor")
     if not isinstance(pred_id, int) or not isinstance(succ_id, int):
         raise ValidationError({"predecessor" if not isinstance(pred_id, int) else "successor": "give a task id"})
-    ids = set(Task.objects.filter(project=project, pk__in=[pred_id, succ_id]).values_list("id", flat=True))
-    for name, value in (("predecessor", pred_id), ("successor", succ_id)):
-        if value not in ids:
-            raise ValidationError({name: "no such task in this project"})
+    if not Task.objects.filter(project=project, pk=succ_id).exists():
+        raise ValidationError({"successor": "no such task in this project"})
+    pred = _predecessor_for(actor, project, pred_id)
     if pred_id == succ_id:
         raise ValidationError({"successor": "a task cannot depend on itself"})
     if TaskDependency.objects.filter(predecessor_id=pred_id, successor_id=succ_id).exists():
         raise ValidationError({"successor": "this dependency already exists"})
-    cycle = _path(project, start=succ_id, goal=pred_id)
+    cycle = _path(start=succ_id, goal=pred_id)
     if cycle:
-        names = dict(Task.objects.filter(pk__in=cycle).values_list("id", "name"))
-        loop = " → ".join(names[c] for c in [pred_id, *cycle])
-        raise ValidationError({"successor": f"this link would close a cycle: {loop}"})
+        names = _loop_names([pred_id, *cycle], project)
+        raise ValidationError({"predecessor": "Links form a loop: " + " → ".join(names)})
+    _lag_clean(data)
     dep = TaskDependency(project=project)
-    assign(dep, data, ("predecessor", "successor", "type", "lag_days"))
+    assign(dep, data, DEPENDENCY_FIELDS)
     clean_model(dep, exclude=["project"])
     dep.save()
     audit_record(actor=actor, action=AuditAction.CREATE, obj=dep,
-                 changes=snapshot(dep, ("predecessor", "successor", "type", "lag_days")),
-                 object_type="dependency", **_scope(project))
+                 changes=snapshot(dep, DEPENDENCY_FIELDS), object_type="dependency", **_scope(project))
+    _replan(project, "predecessor")
+    if pred.project_id != project.pk:
+        dep.predecessor = pred
     return dep
 
 
-def _path(project: Project, *, start: int, goal: int) -> list[int]:
-    """A chain of successor links from ``start`` to ``goal``, or [] if there is none."""
-    succ: dict[int, list[int]] = {}
-    for p, s in TaskDependency.objects.filter(project=project).values_list("predecessor_id", "successor_id"):
-        succ.setdefault(p, []).append(s)
-    stack: list[tuple[int, list[int]]] = [(start, [start])]
-    seen = set()
-    while stack:
-        node, path = stack.pop()
-        if node == goal:
-            return path
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.extend((n, [*path, n]) for n in succ.get(node, []))
-    return []
+def _loop_names(ids: list[int], project: Project) -> list[str]:
+    rows = Task.objects.filter(pk__in=ids).select_related("project").only("name", "project__code")
+    names = {t.pk: t.name if t.project_id == project.pk else f"{t.project.code}: {t.name}" for t in rows}
+    return [names[i] for i in ids]
+
+
+def _path(*, start: int, goal: int) -> list[int]:
+    """A chain of successor links from ``start`` to ``goal``, across projects, or [] if there is none.
+    One query per step of the search front, whatever the number of projects."""
+    parent: dict[int, int | None] = {start: None}
+    frontier = [start]
+    while frontier:
+        if goal in parent:
+            break
+        step = TaskDependency.objects.filter(predecessor_id__in=frontier).values_list("predecessor_id", "successor_id")
+        frontier = []
+        for p, s in step:
+            if s not in parent:
+                parent[s] = p
+                frontier.append(s)
+    if goal not in parent:
+        return []
+    path: list[int] = []
+    node: int | None = goal
+    while node is not None:
+        path.append(node)
+        node = parent[node]
+    return path[::-1]
 
 
 @transaction.atomic
 def dependency_update(*, actor: Any, dependency: TaskDependency, data: dict[str, Any]) -> TaskDependency:
-    fields = ("type", "lag_days")
+    fields = ("type", "lag", "lag_unit")
+    data = dict(data)
+    _lag_clean(data)
     before = snapshot(dependency, fields)
     assign(dependency, data, fields)
     clean_model(dependency, exclude=["project", "predecessor", "successor"])
@@ -495,15 +703,18 @@ def dependency_update(*, actor: Any, dependency: TaskDependency, data: dict[str,
         dependency.save(update_fields=[*changes, "updated_at"])
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=dependency, changes=changes,
                      object_type="dependency", **_scope(dependency.project))
+        _replan(dependency.project, next(iter(changes)))
     return dependency
 
 
 @transaction.atomic
 def dependency_delete(*, actor: Any, dependency: TaskDependency) -> None:
     audit_record(actor=actor, action=AuditAction.DELETE, obj=dependency,
-                 changes=snapshot(dependency, ("predecessor", "successor", "type", "lag_days")),
+                 changes=snapshot(dependency, DEPENDENCY_FIELDS),
                  object_type="dependency", **_scope(dependency.project))
+    project = dependency.project
     dependency.delete()
+    _replan(project, "predecessor")
 
 
 # --- checklist and comments -------------------------------------------------------------------------------

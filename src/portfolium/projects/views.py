@@ -36,8 +36,10 @@ from portfolium.projects.access import (
 )
 from portfolium.projects.forms import project_data, task_data
 from portfolium.projects.models import (
+    ConstraintType,
     DependencyType,
     Health,
+    LagUnit,
     Priority,
     Project,
     ProjectGoal,
@@ -48,6 +50,9 @@ from portfolium.projects.models import (
 )
 from portfolium.projects.selectors import my_work as my_work_tasks
 from portfolium.projects.selectors import project_team, today, wbs_outline
+from portfolium.scheduling.adapters import project_minutes_per_day
+from portfolium.scheduling.forms import link_data
+from portfolium.scheduling.selectors import duration_label, lag_label, link_candidates
 
 HISTORY_LIMIT = 40
 NEW_TASK_NAME = "New task"
@@ -81,9 +86,13 @@ def _outline_context(
     add_name: str = "",
 ) -> dict[str, Any]:
     rights = _rights(getattr(project, "user_role", None))
+    rows = wbs_outline(project=project)
+    per_day = project_minutes_per_day(project)
     return {
         "project": project,
-        "rows": wbs_outline(project=project),
+        "rows": rows,
+        "durations": {r.task.pk: duration_label(0 if r.task.kind == TaskKind.MILESTONE else r.task.duration_minutes,
+                                                per_day) for r in rows if not r.is_summary},
         "people": project_team(project=project) if rights["can_plan"] else [],
         "statuses": TaskStatus.choices,
         "kinds": TaskKind.choices,
@@ -212,7 +221,10 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
     where = request.POST.get("from", "outline")
     errors: dict[str, str] = {}
     try:
-        services.task_update(actor=request.user, task=task, data=task_data(request.POST))
+        data = task_data(request.POST)
+        if where == "detail":
+            data = _plan_changes_only(task, data)
+        services.task_update(actor=request.user, task=task, data=data)
     except ValidationError as exc:
         errors = exc.errors
     status = 422 if errors else 200
@@ -232,6 +244,25 @@ def task_edit(request: HttpRequest, task_id: int) -> HttpResponse:
 
 # --- the task page ----------------------------------------------------------------------------------------
 
+PLAN_FIELDS = ("start", "finish", "duration", "constraint_type", "constraint_date", "deadline")
+
+
+def _plan_changes_only(task: Task, data: dict[str, Any]) -> dict[str, Any]:
+    """The detail form posts every field; pass on only the scheduling fields that changed, because typing a start
+    pins it ("start no earlier than") and typing a finish sets the duration."""
+    current = {
+        "start": task.start, "finish": task.finish, "constraint_type": task.constraint_type,
+        "constraint_date": task.constraint_date, "deadline": task.deadline,
+        "duration": duration_label(task.duration_minutes, project_minutes_per_day(task.project)),
+    }
+    out = dict(data)
+    for name in PLAN_FIELDS:
+        if name in out and out[name] == current[name]:
+            del out[name]
+    if out.get("constraint_type") in ("ASAP", "ALAP"):
+        out.pop("constraint_date", None)
+    return out
+
 
 def _task_values(task: Task, posted: Any = None) -> dict[str, Any]:
     """What the task form shows: the posted values after an error, else the task's own."""
@@ -249,6 +280,9 @@ def _task_values(task: Task, posted: Any = None) -> dict[str, Any]:
         "due_date": iso(task.due_date), "estimate_hours": "" if task.estimate_hours is None else str(task.estimate_hours),
         "estimate_points": "" if task.estimate_points is None else str(task.estimate_points),
         "percent_complete": str(task.percent_complete), "description": task.description,
+        "duration": duration_label(task.duration_minutes, project_minutes_per_day(task.project)),
+        "constraint_type": task.constraint_type, "constraint_date": iso(task.constraint_date),
+        "deadline": iso(task.deadline),
     }
 
 
@@ -263,6 +297,9 @@ def _task_context(request: HttpRequest, task: Task, posted: Any = None) -> dict[
         "statuses": TaskStatus.choices,
         "kinds": TaskKind.choices,
         "priorities": Priority.choices,
+        "constraints": ConstraintType.choices,
+        "duration": duration_label(0 if task.kind == TaskKind.MILESTONE else task.duration_minutes,
+                                   project_minutes_per_day(task.project)),
         "errors": {},
         **rights,
     }
@@ -278,18 +315,31 @@ def _comments_context(task: Task, **extra: Any) -> dict[str, Any]:
             **_rights(getattr(task.project, "user_role", None)), **extra}
 
 
-def _dependencies_context(task: Task, **extra: Any) -> dict[str, Any]:
+def _dependencies_context(task: Task, user: Any, **extra: Any) -> dict[str, Any]:
+    """Links both ways (a task in a project the reader cannot see is not named) and, for managers, the tasks
+    that may become predecessors: this project's and those of the projects beside it in its program."""
     rights = _rights(getattr(task.project, "user_role", None))
-    others = (
-        list(Task.objects.filter(project_id=task.project_id).exclude(pk=task.pk).only("id", "name"))
-        if rights["can_plan"] else []
-    )
+    candidates = link_candidates(project=task.project, user=user) if rights["can_plan"] else []
+    rolemap = role_map_for(user)
+
+    def visible(project: Project) -> bool:
+        return rolemap.project_role(project.pk, project.program_id, project.portfolio_id) is not None
+
+    predecessors = list(task.predecessor_links.select_related("predecessor__project"))
+    successors = list(task.successor_links.select_related("successor__project"))
+    for d in predecessors:
+        d.other_hidden = not visible(d.predecessor.project)  # type: ignore[attr-defined]
+        d.lag_text = lag_label(d.lag, d.lag_unit)  # type: ignore[attr-defined]
+    for d in successors:
+        d.other_hidden = not visible(d.successor.project)  # type: ignore[attr-defined]
+        d.lag_text = lag_label(d.lag, d.lag_unit)  # type: ignore[attr-defined]
     return {
         "task": task,
-        "predecessors": list(task.predecessor_links.select_related("predecessor")),
-        "successors": list(task.successor_links.select_related("successor")),
-        "other_tasks": others,
+        "predecessors": predecessors,
+        "successors": successors,
+        "candidates": [(group, [(pk, label) for pk, label in items if pk != task.pk]) for group, items in candidates],
         "dependency_types": DependencyType.choices,
+        "lag_units": LagUnit.choices,
         "errors": {},
         **rights,
         **extra,
@@ -305,7 +355,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         **_task_context(request, task),
         **_checklist_context(task),
         **_comments_context(task),
-        **_dependencies_context(task),
+        **_dependencies_context(task, request.user),
         **_crumbs(request, task.project),
         "history": history_rows(audit_for_object(object_type="task", object_id=task.pk)[:HISTORY_LIMIT], user=request.user),
         "nav": "portfolios",
@@ -373,21 +423,16 @@ def dependency_add(request: HttpRequest, task_id: int) -> HttpResponse:
             predecessor = int(request.POST.get("predecessor", ""))
         except ValueError:
             raise ValidationError({"predecessor": "choose a task"}) from None
-        try:
-            lag = int(request.POST.get("lag_days") or 0)
-        except ValueError:
-            raise ValidationError({"lag_days": "expected a whole number of days"}) from None
         services.dependency_create(actor=request.user, project=task.project, data={
-            "predecessor": predecessor, "successor": task.pk,
-            "type": request.POST.get("type") or DependencyType.FS, "lag_days": lag,
+            "predecessor": predecessor, "successor": task.pk, **link_data(request.POST),
         })
     except ValidationError as exc:
         errors = dict(exc.errors)
         if "successor" in errors:  # the message is about the link as a whole: show it by the task chooser
             errors["predecessor"] = errors.pop("successor")
-        return render(request, "projects/_dependencies.html", _dependencies_context(task, errors=errors),
+        return render(request, "projects/_dependencies.html", _dependencies_context(task, request.user, errors=errors),
                       status=422)
-    return render(request, "projects/_dependencies.html", _dependencies_context(task))
+    return render(request, "projects/_dependencies.html", _dependencies_context(task, request.user))
 
 
 @login_required
@@ -398,7 +443,7 @@ def dependency_remove(request: HttpRequest, dependency_id: int) -> HttpResponse:
     task_id = int(request.POST.get("task") or dependency.successor_id)
     services.dependency_delete(actor=request.user, dependency=dependency)
     task = task_get_for_user(request.user, task_id)
-    return render(request, "projects/_dependencies.html", _dependencies_context(task))
+    return render(request, "projects/_dependencies.html", _dependencies_context(task, request.user))
 
 
 # --- my work ----------------------------------------------------------------------------------------------

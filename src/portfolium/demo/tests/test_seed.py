@@ -53,7 +53,7 @@ def fingerprint() -> str:
         "start", "finish", "due_date", "estimate_hours", "percent_complete", "custom_fields",
     ))
     rows += list(TaskDependency.objects.order_by("project__code", "predecessor__name", "successor__name").values_list(
-        "project__code", "predecessor__name", "successor__name", "type", "lag_days",
+        "project__code", "predecessor__name", "successor__name", "type", "lag", "lag_unit",
     ))
     rows += list(Membership.objects.order_by("role", "user__username", "team__name", "portfolio__code", "program__code",
                                              "project__code").values_list(
@@ -130,10 +130,14 @@ def test_dependencies_never_form_a_cycle(demo, db):
     edges = list(TaskDependency.objects.values_list("project_id", "predecessor_id", "successor_id",
                                                     "predecessor__project_id", "successor__project_id"))
     assert len(edges) >= 1000
-    assert all(p == a == b for p, _, _, a, b in edges), "links stay inside their project"
+    assert all(p == b for p, _, _, _, b in edges), "a link belongs to its successor's project"
+    crossing = [(a, b) for _, _, _, a, b in edges if a != b]
+    assert 0 < len(crossing) < 20, "a few hand-offs between projects"
+    program = dict(Project.objects.values_list("id", "program_id"))
+    assert all(program[a] is not None and program[a] == program[b] for a, b in crossing), "within a programme"
     types = Counter(TaskDependency.objects.values_list("type", flat=True))
     assert types["FS"] > types["SS"] > 0 and types["FF"] > 0
-    assert TaskDependency.objects.exclude(type="FS").exclude(lag_days=0).exists()
+    assert TaskDependency.objects.exclude(type="FS").exclude(lag=0).exists()
     # Kahn's algorithm: every task can be ordered only if there is no cycle
     succ: dict[int, list[int]] = {}
     indegree: Counter[int] = Counter()
@@ -196,3 +200,49 @@ def test_the_default_story_day_is_the_monday_of_this_week(monkeypatch):
 
     monkeypatch.setattr(timezone, "localdate", lambda: dt.date(2026, 11, 21))  # a Saturday
     assert default_anchor() == dt.date(2026, 11, 16)
+
+
+# --- the schedule ------------------------------------------------------------------------------------------
+
+
+def test_every_project_is_scheduled_on_the_standard_calendar(demo, db):
+    from portfolium.scheduling.models import WorkCalendar
+
+    assert not Project.objects.exclude(schedule_error="").exists()
+    assert not Project.objects.filter(scheduled_finish__isnull=True).exists()
+    standard = WorkCalendar.objects.get(is_default=True)
+    names = set(standard.exceptions.values_list("name", flat=True))
+    assert {"New Year's Day", "Christmas Day", "Boxing Day", "Spring bank holiday"} <= names
+    assert standard.exceptions.filter(recurrence="yearly", week_of_month=5, weekday=0).exists()
+    assert Task.objects.filter(calendar__name="Four-day week").count() > 20
+    assert Task.objects.filter(critical=True).exists()
+    assert not Task.objects.filter(total_float_minutes__isnull=True).exists()
+
+
+def test_the_plans_mix_durations_links_constraints_and_actuals(demo, db):
+    durations = Counter(Task.objects.filter(kind=TaskKind.TASK, children__isnull=True)
+                        .values_list("duration_minutes", flat=True))
+    assert len(durations) > 20 and durations.most_common(1)[0][1] < sum(durations.values()) / 3
+    units = Counter(TaskDependency.objects.exclude(lag=0).values_list("lag_unit", flat=True))
+    assert units["d"] and units["ed"] and units["h"]
+    assert TaskDependency.objects.filter(lag__lt=0).exists(), "some leads"
+    assert Task.objects.filter(constraint_type="SNET", constraint_date__isnull=False).exists()
+    assert Task.objects.filter(kind=TaskKind.MILESTONE, deadline__isnull=False).exists()
+    done = Task.objects.filter(kind=TaskKind.TASK, children__isnull=True, status=TaskStatus.DONE)
+    assert not done.filter(actual_finish__isnull=True).exists()
+    assert not Task.objects.filter(status=TaskStatus.NOT_STARTED, actual_start__isnull=False).exists()
+
+
+def test_active_projects_have_baselines_that_show_slips(demo, db):
+    from portfolium.scheduling.models import Baseline
+    from portfolium.scheduling.selectors import baseline_compare
+
+    baselines = Baseline.objects.select_related("project")
+    assert baselines.exists() and demo.counts["baselines"] == baselines.count()
+    assert set(baselines.values_list("project__stage", flat=True)) <= {Stage.EXECUTION, Stage.MONITORING}
+    assert Baseline.objects.filter(name="Re-plan").exists()
+    slipped = 0
+    for baseline in baselines.filter(name="Approved plan"):
+        rows = baseline_compare(project=baseline.project, baseline=baseline)
+        slipped += sum(1 for r in rows if r.slipped and r.kind == TaskKind.MILESTONE)
+    assert slipped > 0

@@ -110,14 +110,14 @@ def test_the_manager_links_tasks_and_changes_the_link(details, client_for):
     org = details
     client = client_for(org.mark)
     created = send(client, "post", f"/api/projects/{org.apollo.pk}/dependencies",
-                   {"predecessor": org.task_b.pk, "successor": org.milestone.pk, "type": "FF", "lag_days": 2})
+                   {"predecessor": org.task_b.pk, "successor": org.milestone.pk, "type": "FF", "lag": 2})
     assert created.status_code == 201, created.content
     link = created.json()
-    assert link["predecessor"] == {"id": org.task_b.pk, "name": "Visual design"}
-    assert (link["type"], link["lag_days"]) == ("FF", 2)
+    assert link["predecessor"] == {"id": org.task_b.pk, "name": "Visual design", "project": org.apollo.pk}
+    assert (link["type"], link["lag"], link["lag_unit"]) == ("FF", "2.00", "d")
 
-    changed = send(client, "patch", f"/api/dependencies/{link['id']}", {"lag_days": -1})
-    assert (changed.json()["type"], changed.json()["lag_days"]) == ("FF", -1)
+    changed = send(client, "patch", f"/api/dependencies/{link['id']}", {"lag": "-0.5", "lag_unit": "ed"})
+    assert (changed.json()["type"], changed.json()["lag"], changed.json()["lag_unit"]) == ("FF", "-0.50", "ed")
     assert client.get(f"/api/projects/{org.apollo.pk}/dependencies").json()["count"] == 2
     assert send(client, "delete", f"/api/dependencies/{link['id']}").status_code == 204
 
@@ -125,7 +125,7 @@ def test_the_manager_links_tasks_and_changes_the_link(details, client_for):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"predecessor": "task_b", "successor": "task_a"}, "successor"),  # closes a cycle
+        ({"predecessor": "task_b", "successor": "task_a"}, "predecessor"),  # closes a cycle
         ({"predecessor": "task_a", "successor": "task_a"}, "successor"),
         ({"predecessor": "task_a", "successor": "task_b"}, "successor"),  # already there
         ({"predecessor": "foreign", "successor": "task_b"}, "predecessor"),
@@ -146,7 +146,7 @@ def test_a_cycle_is_refused_with_the_tasks_named(details, client_for):
     org = details
     response = send(client_for(org.mark), "post", f"/api/projects/{org.apollo.pk}/dependencies",
                     {"predecessor": org.task_b.pk, "successor": org.task_a.pk})
-    assert "Wireframes" in response.json()["errors"]["successor"]
+    assert "Wireframes" in response.json()["errors"]["predecessor"]
 
 
 def test_dependency_list_query_count_does_not_grow_with_the_number_of_links(details, client_for):
@@ -228,7 +228,7 @@ CONTRIBUTOR_WRITES = [
 ]
 MANAGER_WRITES = [
     ("post", "/api/projects/{apollo}/dependencies", {"predecessor": "{task_b}", "successor": "{milestone}"}),
-    ("patch", "/api/dependencies/{dependency}", {"lag_days": 3}),
+    ("patch", "/api/dependencies/{dependency}", {"lag": 3}),
     ("delete", "/api/dependencies/{dependency}", None),
     ("post", "/api/projects/{apollo}/goals", {"goal": "{other_goal}"}),
     ("delete", "/api/projects/{apollo}/goals/{goal}", None),
@@ -250,7 +250,7 @@ def _state(org) -> tuple:
     return (
         list(ChecklistItem.objects.values_list("id", "text", "done")),
         list(Comment.objects.values_list("id", "body")),
-        list(TaskDependency.objects.values_list("id", "lag_days")),
+        list(TaskDependency.objects.values_list("id", "lag", "lag_unit")),
         list(ProjectGoal.objects.values_list("id", "contribution")),
     )
 

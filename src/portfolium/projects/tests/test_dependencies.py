@@ -1,6 +1,8 @@
-"""Task dependencies: within one project, never on itself, never twice, never in a loop."""
+"""Task dependencies: never on itself, never twice, never in a loop (within or across projects)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,15 +27,16 @@ def _error(org, pred, succ):
 
 
 def test_link_is_created_and_audited(org):
-    dep = _link(org, org.task_a, org.task_b, type="SS", lag_days=2)
-    assert (dep.project, dep.type, dep.lag_days) == (org.apollo, "SS", 2)
+    dep = _link(org, org.task_a, org.task_b, type="SS", lag=2, lag_unit="h")
+    assert (dep.project, dep.type, dep.lag, dep.lag_unit) == (org.apollo, "SS", Decimal("2"), "h")
     event = AuditEvent.objects.get(object_type="dependency", object_id=dep.pk, action="create")
-    assert event.changes == {"predecessor": org.task_a.pk, "successor": org.task_b.pk, "type": "SS", "lag_days": 2}
+    assert event.changes == {"predecessor": org.task_a.pk, "successor": org.task_b.pk, "type": "SS", "lag": "2",
+                             "lag_unit": "h"}
     assert event.project_id == org.apollo.pk
 
 
-def test_both_tasks_must_be_in_the_project(org):
-    foreign = TaskFactory(project=org.zeus)
+def test_the_successor_must_be_in_the_project_and_the_predecessor_in_its_program_or_portfolio(org):
+    foreign = TaskFactory(project=org.zeus)  # a sub-portfolio of Apollo's: neither the same portfolio nor program
     assert "successor" in _error(org, org.task_a, foreign)
     assert "predecessor" in _error(org, foreign, org.task_a)
     assert not TaskDependency.objects.exists()
@@ -50,27 +53,36 @@ def test_the_same_link_cannot_be_made_twice(org):
 
 def test_the_reverse_link_is_a_cycle(org):
     _link(org, org.task_a, org.task_b)
-    assert "cycle" in _error(org, org.task_b, org.task_a)["successor"]
+    assert _error(org, org.task_b, org.task_a) == {"predecessor": "Links form a loop: Visual design → Wireframes → Visual design"}
 
 
 def test_cycle_message_names_the_loop_in_order(org):
     _link(org, org.task_a, org.task_b)
     _link(org, org.task_b, org.milestone)
-    message = _error(org, org.milestone, org.task_a)["successor"]
-    assert message == ("this link would close a cycle: "
+    message = _error(org, org.milestone, org.task_a)["predecessor"]
+    assert message == ("Links form a loop: "
                        "Design signed off → Wireframes → Visual design → Design signed off")
     assert TaskDependency.objects.count() == 2
 
 
 def test_diamonds_are_not_cycles(org):
-    _link(org, org.phase, org.task_a)
-    _link(org, org.phase, org.task_b)
+    start = TaskFactory(project=org.apollo, name="Kick-off", position=5)
+    _link(org, start, org.task_a)
+    _link(org, start, org.task_b)
     _link(org, org.task_a, org.milestone)
     _link(org, org.task_b, org.milestone)
     assert TaskDependency.objects.count() == 4
 
 
-@pytest.mark.parametrize(("data", "field"), [({"type": "XX"}, "type"), ({"lag_days": "soon"}, "lag_days"),
+def test_a_link_between_a_summary_and_its_own_subtask_is_a_loop(org):
+    # Links on a summary apply to every task under it, so Design -> Wireframes makes Wireframes wait for itself.
+    errors = _error(org, org.phase, org.task_a)
+    assert "loop" in errors["predecessor"] and "Wireframes" in errors["predecessor"]
+    assert not TaskDependency.objects.exists()
+
+
+@pytest.mark.parametrize(("data", "field"), [({"type": "XX"}, "type"), ({"lag": "soon"}, "lag"),
+                                              ({"lag_unit": "weeks"}, "lag_unit"), ({"lag_days": 2}, "lag_days"),
                                               ({"colour": "red"}, "colour")])
 def test_bad_link_input_names_the_field(org, data, field):
     with pytest.raises(ValidationError) as exc:
@@ -80,9 +92,9 @@ def test_bad_link_input_names_the_field(org, data, field):
 
 def test_update_changes_type_and_lag_only(org):
     dep = _link(org, org.task_a, org.task_b)
-    services.dependency_update(actor=org.mark, dependency=dep, data={"type": "FF", "lag_days": -1})
+    services.dependency_update(actor=org.mark, dependency=dep, data={"type": "FF", "lag": Decimal("-1.5")})
     assert AuditEvent.objects.get(object_type="dependency", action="update").changes == {
-        "type": ["FS", "FF"], "lag_days": [0, -1]}
+        "type": ["FS", "FF"], "lag": ["0", "-1.5"]}
     with pytest.raises(ValidationError) as exc:
         services.dependency_update(actor=org.mark, dependency=dep, data={"successor": org.milestone.pk})
     assert "successor" in exc.value.errors

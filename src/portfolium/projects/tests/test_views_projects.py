@@ -332,13 +332,13 @@ def test_comment_add_and_refuse_empty(client_for, org):
 def test_dependencies_add_refuse_cycle_and_remove(client_for, org):
     client = client_for(org.mark)
     response = client.post(reverse("projects:dependency_add", args=[org.task_b.pk]),
-                           {"predecessor": org.task_a.pk, "type": "FS", "lag_days": "2"}, **HX)
+                           {"predecessor": org.task_a.pk, "type": "FS", "lag": "2", "lag_unit": "d"}, **HX)
     assert response.status_code == 200
     dep = TaskDependency.objects.get()
-    assert (dep.predecessor_id, dep.successor_id, dep.lag_days) == (org.task_a.pk, org.task_b.pk, 2)
+    assert (dep.predecessor_id, dep.successor_id, dep.lag, dep.lag_unit) == (org.task_a.pk, org.task_b.pk, 2, "d")
     response = client.post(reverse("projects:dependency_add", args=[org.task_a.pk]),
                            {"predecessor": org.task_b.pk, "type": "FS"}, **HX)
-    assert response.status_code == 422 and b"would close a cycle" in response.content
+    assert response.status_code == 422 and b"Links form a loop" in response.content
     response = client.post(reverse("projects:dependency_remove", args=[dep.pk]), {"task": org.task_b.pk}, **HX)
     assert response.status_code == 200 and not TaskDependency.objects.exists()
 

@@ -292,10 +292,11 @@ def test_rollup_follows_creates_moves_and_deletes(org):
 
 
 def test_rollup_dates_span_the_tasks(org):
-    _create(org, "Early", start=dt.date(2026, 1, 2), finish=dt.date(2026, 1, 9))
-    _create(org, "Late", due_date=dt.date(2026, 9, 30))
+    # Scheduled dates now: the fixture's tasks start with the project on Monday 5 January.
+    _create(org, "Early", start=dt.date(2026, 1, 7), finish=dt.date(2026, 1, 9))
+    _create(org, "Late", start=dt.date(2026, 9, 28), due_date=dt.date(2026, 9, 30))
     fresh = Project.objects.get(pk=org.apollo.pk)
-    assert (fresh.rollup_start, fresh.rollup_finish) == (dt.date(2026, 1, 2), dt.date(2026, 9, 30))
+    assert (fresh.rollup_start, fresh.rollup_finish) == (dt.date(2026, 1, 5), dt.date(2026, 9, 28))
 
 
 def test_rollup_of_an_empty_project(org):

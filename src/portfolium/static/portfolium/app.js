@@ -81,3 +81,28 @@
     });
   });
 })();
+
+/* === scheduling: open a task's editor by clicking its bar in the Gantt chart (issue 3) ==================== */
+(function () {
+  "use strict";
+  function wire(root) {
+    (root || document).querySelectorAll(".gantt-chart[data-edit-url]").forEach(function (el) {
+      if (el.getAttribute("data-wired") || !el.on) return;
+      el.setAttribute("data-wired", "");
+      el.on("plotly_click", function (evt) {
+        var point = evt && evt.points && evt.points[0];
+        var id = point && point.customdata;
+        if (!id || !window.htmx) return;
+        var url = el.getAttribute("data-edit-url").replace(/([?&])edit=\d+&?/, "$1").replace(/[?&]$/, "");
+        url += (url.indexOf("?") < 0 ? "?" : "&") + "edit=" + id;
+        window.htmx.ajax("GET", url, { target: "#gantt", swap: "outerHTML" }).then(function () {
+          window.history.pushState({}, "", url);
+        });
+      });
+    });
+  }
+  // Plotly attaches ``on`` when it draws; app.js draws on DOMContentLoaded and after each htmx settle.
+  document.addEventListener("DOMContentLoaded", function () { setTimeout(wire, 0); });
+  document.addEventListener("htmx:afterSettle", function (evt) { setTimeout(function () { wire(evt.detail.elt); }, 0); });
+})();
+/* === end scheduling ======================================================================================= */
