@@ -375,13 +375,22 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         json.dump(schedule_dump(plan, result), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print_schedule_table(plan, result)
+        print_schedule_table(plan, result, periods=loaded.format == "psplib")
     return 0
 
 
-def print_schedule_table(plan: Any, result: Any, *, stream: TextIO | None = None) -> None:
-    """One row per task (names indented by outline level), then the project's start and finish."""
+def print_schedule_table(plan: Any, result: Any, *, stream: TextIO | None = None, periods: bool = False) -> None:
+    """One row per task (names indented by outline level), then the project's start and finish.
+
+    ``periods``: a PSPLIB instance counts abstract periods (one minute each on the engine's axis from
+    2000-01-01), so show period numbers and the makespan instead of clock times."""
+    from portfolium.engine.calendars import to_minutes
+
     out = stream or sys.stdout
+    origin: int = result.project_start
+
+    def _when_at(moment: Any) -> str:
+        return str(to_minutes(moment) - origin) if periods else _when(moment)
     depth: dict[str, int] = {}
     parent = {t.id: t.parent for t in plan.tasks}
 
@@ -396,8 +405,9 @@ def print_schedule_table(plan: Any, result: Any, *, stream: TextIO | None = None
         name = "  " * level(row.id) + (row.name or row.id)
         if len(name) > 40:
             name = name[:39] + "…"
-        rows.append((row.id, name, _when(row.early_start), _when(row.early_finish), _when(row.late_start),
-                     _when(row.late_finish), float_text(row.total_float, plan.minutes_per_day),
+        rows.append((row.id, name, _when_at(row.early_start), _when_at(row.early_finish), _when_at(row.late_start),
+                     _when_at(row.late_finish),
+                     str(row.total_float) if periods else float_text(row.total_float, plan.minutes_per_day),
                      "yes" if row.critical else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for n, r in enumerate(rows):
@@ -406,6 +416,9 @@ def print_schedule_table(plan: Any, result: Any, *, stream: TextIO | None = None
         if n == 0:
             print("  ".join("-" * w for w in widths), file=out)
     print(file=out)
+    if periods:
+        print(f"Makespan: {result.project_finish - result.project_start} periods (precedence only)", file=out)
+        return
     print(f"Project start:  {_minutes_when(result.project_start)}", file=out)
     print(f"Project finish: {_minutes_when(result.project_finish)}", file=out)
 

@@ -753,10 +753,16 @@ class _Builder:
         started = node.kind != TaskKind.PHASE and not node.children and (
             node.status == TaskStatus.DONE or node.percent > 0
         )
-        return {
-            "actual_start": node.start if started else None,
-            "actual_finish": node.finish if started and node.status == TaskStatus.DONE else None,
-        }
+        if not started or node.start is None:
+            return {"actual_start": None, "actual_finish": None}
+        # People report work on working days: the laid-out dates are calendar days, so move a weekend start
+        # to the Monday after and a weekend finish to the Friday before.
+        start = node.start + dt.timedelta(days=(7 - node.start.weekday()) % 7 if node.start.weekday() >= 5 else 0)
+        finish = None
+        if node.status == TaskStatus.DONE and node.finish is not None:
+            finish = node.finish - dt.timedelta(days=max(0, node.finish.weekday() - 4))
+            finish = max(finish, start)
+        return {"actual_start": start, "actual_finish": finish}
 
     def _lag(self, kind: str, days: int) -> tuple[Decimal, str]:
         """Most finish-to-start links wait for nothing; some wait for drying or delivery (elapsed days), some

@@ -12,99 +12,31 @@ percent lags, constraints, deadlines, summaries, progress and calendars, compute
 How it works. Every task gets two slots, start and finish, in working minutes of its own calendar's
 :class:`~portfolium.engine.calendars.WorkClock` (all clocks share the plan start as origin). A link is the
 inequality ``succ.slot >= pred.slot + lag``; when predecessor, successor and lag share one clock the lag is a
-constant and the forward pass is a max-plus sweep over flat lists in topological order (Kahn's algorithm on
-integer indices), the backward pass the mirrored min-plus sweep. Links across calendars, and elapsed lags,
-go through wall time with exact inverses so that float stays consistent. A summary task is two extra nodes:
-an *entry* that gathers the links into the summary and passes them down to every child, and the summary's
-own node, which rolls its children's dates up and feeds the links out of the summary.
+constant and the forward pass is a max-plus sweep over flat lists in topological order (the plan's own
+order when its links run forward, else Kahn's algorithm on integer indices), the backward pass the mirrored
+min-plus sweep. Links across calendars, and elapsed lags, go through wall time with exact inverses so that
+float stays consistent. A summary task is two extra nodes: an *entry* that gathers the links into the
+summary and passes them down to every child, and the summary's own node, which rolls its children's dates
+up and feeds the links out of the summary.
+
+The run is spread over four modules: this one (entry points, tasks, order, the two passes), ``_links``
+(links into edges), ``_results`` (dates, floats and the result) and ``_run`` (the state they share).
 """
 
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left
-from dataclasses import dataclass
 from itertools import compress, repeat
-from operator import add, and_, attrgetter, eq, gt, mul, not_, rshift, sub
-from typing import cast
+from operator import add, attrgetter, ge, is_not, lt, mul
 
-from portfolium.engine.calendars import ELAPSED, Calendar, WorkClock, to_minutes
+from portfolium.engine._links import _csr, _LinkBuilder
+from portfolium.engine._results import _Reporter
+from portfolium.engine._run import _ENTRY, _HALF, _SUMMARY, _TASK, INF, _label
+from portfolium.engine.calendars import ELAPSED, WorkClock, to_minutes
 from portfolium.engine.errors import CycleError, PlanError
-from portfolium.engine.network import (
-    DATED_CONSTRAINTS,
-    ConstraintType,
-    LagCalendar,
-    LagUnit,
-    LinkType,
-    Plan,
-    Schedule,
-    Task,
-    TaskSchedule,
-)
+from portfolium.engine.network import DATED_CONSTRAINTS, ConstraintType, Plan, Schedule, Task, TaskSchedule
 
 __all__ = ["CycleError", "PlanError", "schedule", "schedule_rows"]
-
-INF = 1 << 60
-_HALF = INF >> 1
-_FINISH_SOURCE = frozenset({LinkType.FS, LinkType.FF})
-_FINISH_TARGET = frozenset({LinkType.FF, LinkType.SF})
-_TASK, _ENTRY, _SUMMARY = 0, 1, 2  # node kinds
-_DATED_FLOORS = frozenset({ConstraintType.SNET, ConstraintType.FNET, ConstraintType.MSO, ConstraintType.MFO})
-
-
-@dataclass(frozen=True, slots=True)
-class _Cross:
-    """A link that cannot be a constant offset: different calendars on its ends, or an elapsed lag."""
-
-    src_fin: bool
-    pred: WorkClock
-    succ: WorkClock
-    lag_clock: WorkClock | None  # None: elapsed lag
-    lag: int
-
-    def forward(self, v: int, end_form: bool | None = None) -> int:
-        """The successor-clock working minute that source value ``v`` (predecessor clock) plus lag reaches.
-        ``end_form`` says where a zero-duration predecessor sits (its start and finish slots coincide)."""
-        if v <= -_HALF:
-            return -INF
-        fin = self.src_fin if end_form is None else end_form
-        t = self.pred.from_work_finish(v) if fin else self.pred.from_work_start(v)
-        if self.lag:
-            clock = self.lag_clock
-            if clock is None:
-                t += self.lag
-            else:
-                # WorkClock.add: a lead lands at the beginning of a working minute, a lag at the end of one.
-                a = clock.to_work(t) + self.lag
-                t = clock.from_work_finish(a) if self.lag > 0 else clock.from_work_start(a)
-        return self.succ.to_work(t)
-
-    def backward(self, u: int, end_form: bool | None = None) -> int:
-        """The largest source value ``v`` with ``forward(v) <= u``: the exact inverse of :meth:`forward`."""
-        if u >= _HALF:
-            return INF
-        fin = self.src_fin if end_form is None else end_form
-        t = self.succ.from_work_start(u)
-        if self.lag:
-            clock = self.lag_clock
-            if clock is None:
-                t -= self.lag
-            else:
-                a = (clock.to_work(t) if self.lag > 0 else clock.floor_start(t)) - self.lag
-                t = clock.from_work_start(a)
-        return self.pred.to_work(t) if fin else self.pred.floor_start(t)
-
-
-def _csr(n_nodes: int, keys: list[int], *columns: list[int]) -> tuple[list[int], tuple[list[int], ...]]:
-    """Group ``columns`` by ``keys`` (node numbers): returns the row pointers and the regrouped columns."""
-    perm = sorted(range(len(keys)), key=keys.__getitem__)
-    ordered = list(map(keys.__getitem__, perm))
-    ptr = list(map(bisect_left, repeat(ordered), range(n_nodes + 1)))
-    return ptr, tuple(list(map(column.__getitem__, perm)) for column in columns)
-
-
-def _label(task: Task) -> str:
-    return f"{task.name!r} ({task.id})" if task.name else repr(task.id)
 
 
 def schedule_rows(plan: Plan) -> list[TaskSchedule]:
@@ -129,7 +61,7 @@ def schedule(plan: Plan) -> Schedule:
             gc.enable()
 
 
-class _Scheduler:
+class _Scheduler(_LinkBuilder, _Reporter):
     """One scheduling run. The hot loops live in :meth:`_forward` and :meth:`_backward` and touch only flat
     lists of integers indexed by node: tasks are nodes ``0..n-1`` (a summary's own node rolls its children
     up), summary entries follow."""
@@ -138,15 +70,15 @@ class _Scheduler:
         self.plan = plan
         self.tasks = plan.tasks
         self.origin = to_minutes(plan.start)
-        self.calendars: dict[str, Calendar] = {}
+        self.calendars = {}
         for calendar in plan.calendars:
             self.calendars.setdefault(calendar.id, calendar)
         if plan.calendar not in self.calendars:
             raise PlanError(f"Plan calendar {plan.calendar!r} is not among the plan's calendars")
-        self.clocks: dict[str, WorkClock] = {}
-        self.points: dict[int, bool] = {}
-        self.depth: dict[int, int] = {}
-        self.wall_clock: WorkClock | None = None
+        self.clocks = {}
+        self.points = {}
+        self.depth = {}
+        self.wall_clock = None
         self.project_clock = self._clock(plan.calendar, "the plan")
 
     def _clock(self, calendar_id: str, owner: str) -> WorkClock:
@@ -163,25 +95,28 @@ class _Scheduler:
     def _structure(self) -> None:
         tasks = self.tasks
         n = len(tasks)
-        index: dict[str, int] = {}
-        for i, task in enumerate(tasks):
-            if index.setdefault(task.id, i) != i:
-                raise PlanError(f"Task id {task.id!r} appears twice")
+        index = dict(zip(map(attrgetter("id"), tasks), range(n), strict=True))
+        if len(index) < n:
+            seen: set[str] = set()
+            for task in tasks:
+                if task.id in seen:
+                    raise PlanError(f"Task id {task.id!r} appears twice")
+                seen.add(task.id)
         self.index = index
-        parent = [-1] * n
+        parent_ids = list(map(attrgetter("parent"), tasks))
+        parent = list(map(index.get, parent_ids, repeat(-1)))  # roots: None -> -1
         children: dict[int, list[int]] = {}
-        for i, task in enumerate(tasks):
-            if task.parent is not None:
-                p = index.get(task.parent)
-                if p is None:
-                    raise PlanError(f"Task {_label(task)}: unknown parent task {task.parent!r}")
-                parent[i] = p
-                children.setdefault(p, []).append(i)
+        for i in compress(range(n), map(is_not, parent_ids, repeat(None))):
+            p = parent[i]
+            if p < 0:
+                raise PlanError(f"Task {_label(tasks[i])}: unknown parent task {tasks[i].parent!r}")
+            children.setdefault(p, []).append(i)
         self.parent = parent
         self.children = children
-        self._check_parent_loops()
+        if not all(map(lt, parent, range(n))):  # summaries listed before their children cannot loop
+            self._check_parent_loops()
         # Summary entries are numbered after the tasks.
-        self.entry: dict[int, int] = {}
+        self.entry = {}
         for k, s in enumerate(sorted(children)):
             self.entry[s] = n + k
         self.n_nodes = n + len(children)
@@ -218,16 +153,15 @@ class _Scheduler:
         n_nodes = self.n_nodes
         project_clock = self.project_clock
         children = self.children
-        self.task_clock: list[WorkClock] = [project_clock] * n
-        self.node_clock: list[WorkClock] = [project_clock] * n_nodes
+        self.task_clock = [project_clock] * n
+        self.node_clock = [project_clock] * n_nodes
         dur = [0] * n_nodes
         lo = [0] * n_nodes  # forward: start floor (two-bound nodes: the start bound's floor)
         hi = [INF] * n_nodes  # forward: start cap
         cap = [INF] * n_nodes  # backward: late finish cap (before the project's finish is known)
-        self.lo2: dict[int, int] = {}  # two-bound entries: the finish bound's floor
-        self.pinned_wall: dict[int, tuple[int | None, int | None]] = {}
-        self.alap: list[int] = []
-        status = to_minutes(plan.status_date) if plan.status_date is not None else None
+        self.lo2 = {}  # two-bound entries: the finish bound's floor
+        self.pinned_wall = {}
+        self.alap = []
         asap = ConstraintType.ASAP
         for i, task in enumerate(tasks):
             clock = project_clock
@@ -249,16 +183,19 @@ class _Scheduler:
                 or task.manual_start is not None
                 or task.manual_finish is not None
             ):
-                d = self._pin(i, task, clock, status, lo, hi)
+                d = self._pin(i, task, clock, lo, hi)
             elif constraint is not asap:
                 if constraint == ConstraintType.ALAP:
                     self.alap.append(i)
                 elif task.constraint_date is not None:
                     w = clock.to_work(to_minutes(task.constraint_date))
+                    # The plan start is only the default floor: a date before it wins, as in Microsoft
+                    # Project (a task may start before the project does).
+                    before = to_minutes(task.constraint_date) < self.origin
                     if constraint == ConstraintType.SNET:
-                        lo[i] = max(lo[i], w)
+                        lo[i] = w if before else max(lo[i], w)
                     elif constraint == ConstraintType.FNET:
-                        lo[i] = max(lo[i], w - d)
+                        lo[i] = w - d if before else max(lo[i], w - d)
                     elif constraint == ConstraintType.SNLT:
                         hi[i] = w
                         cap[i] = w + d
@@ -323,10 +260,13 @@ class _Scheduler:
             if task.deadline is not None:
                 self.cap[s] = clock.to_work(to_minutes(task.deadline))
 
-    def _pin(
-        self, i: int, task: Task, clock: WorkClock, status: int | None, lo: list[int], hi: list[int]
-    ) -> int:
-        """Pin a task that has started, finished or is manually scheduled; return its effective duration."""
+    def _pin(self, i: int, task: Task, clock: WorkClock, lo: list[int], hi: list[int]) -> int:
+        """Pin a task that has started, finished or is manually scheduled; return its effective duration.
+
+        A started task finishes after its actual part and its remaining part, worked back to back from the
+        actual start: Microsoft Project keeps ``Duration = ActualDuration + RemainingDuration`` and does not
+        move remaining work to the status date unless asked to (its "reschedule uncompleted work" command).
+        """
         d = task.duration
         start_at = task.actual_start or task.manual_start
         finish_at = task.actual_finish or task.manual_finish
@@ -339,8 +279,9 @@ class _Scheduler:
             elif task.actual_start is not None and task.remaining_duration is not None:
                 if task.remaining_duration < 0:
                     raise PlanError(f"Task {_label(task)}: remaining duration must not be negative")
-                ref = es if status is None else max(es, clock.to_work(status))
-                ef = ref + task.remaining_duration
+                remaining = task.remaining_duration
+                done = d - remaining if remaining <= d else round(d * task.percent_complete / 100)
+                ef = es + done + remaining
             else:
                 ef = es + d
         else:
@@ -351,243 +292,17 @@ class _Scheduler:
         self.pinned_wall[i] = (start_wall, finish_wall)
         return ef - es
 
-    # -- links ------------------------------------------------------------------------------------------------
-
-    def _links(self) -> None:
-        tasks = self.tasks
-        n = len(tasks)
-        index = self.index
-        entry = self.entry
-        children = self.children
-        dur = self.dur
-        node_clock = self.node_clock
-        project_clock = self.project_clock
-        links = self.plan.links
-        m = len(links)
-        entry_nodes = set(entry.values())
-        two_bound_back = entry_nodes | set(children)
-        self.entry_nodes = entry_nodes
-        self.two_bound_back = two_bound_back
-
-        # Columns, one entry per link, built by C-level maps: a million links must not cost a million
-        # Python-level iterations more than the passes themselves.
-        P = list(map(index.get, map(attrgetter("predecessor"), links)))
-        S = list(map(index.get, map(attrgetter("successor"), links)))
-        if None in P or None in S:
-            self._unknown_task()
-        p_col = cast(list[int], P)
-        s_col = cast(list[int], S)
-        if any(map(eq, p_col, s_col)):
-            k = next(k for k in range(m) if p_col[k] == s_col[k])
-            raise CycleError([tasks[p_col[k]].id], [tasks[p_col[k]].name])
-        if len(set(map(add, map(mul, p_col, repeat(n)), s_col))) < m:
-            self._duplicate_link()
-        kinds = list(map(attrgetter("type"), links))
-        src_fin = list(map(_FINISH_SOURCE.__contains__, kinds))
-        tgt_fin = list(map(_FINISH_TARGET.__contains__, kinds))
-        lags = list(map(attrgetter("lag"), links))
-        units = list(map(attrgetter("lag_unit"), links))
-        if LagUnit.PERCENT in units:
-            for k in range(m):
-                if units[k] == LagUnit.PERCENT:
-                    p = p_col[k]
-                    lags[k] = int(lags[k] * (tasks[p].duration if p in children else dur[p]) / 100)
-        src_slot = list(map(add, map(mul, p_col, repeat(2)), src_fin))
-        tgt_slot = list(map(add, map(mul, s_col, repeat(2)), tgt_fin))  # for free float: the task's own slot
-
-        # Which links are plain (one clock on both ends and for the lag, leaf to leaf)?
-        simple_all = (
-            not children
-            and all(clock is project_clock for clock in node_clock)
-            and (
-                LagUnit.ELAPSED not in units
-                or not any(g for u, g in zip(units, lags, strict=True) if u == LagUnit.ELAPSED)
-            )
-        )
-        plain = [True] * m if simple_all else self._plain_mask(p_col, s_col, units, lags)
-
-        # Forward CSR over leaf successors, backward CSR over leaf predecessors (offsets folded with durations).
-        if simple_all:
-            f_dst, f_src, f_fin, f_lag, b_src, b_sfin = s_col, src_slot, tgt_fin, lags, p_col, src_fin
-        else:
-            f_dst = list(compress(s_col, plain))
-            f_src = list(compress(src_slot, plain))
-            f_fin = list(compress(tgt_fin, plain))
-            f_lag = list(compress(lags, plain))
-            b_src = list(compress(p_col, plain))
-            b_sfin = list(compress(src_fin, plain))
-        f_off = list(map(sub, f_lag, map(mul, map(dur.__getitem__, f_dst), f_fin)))
-        b_dst = list(map(add, map(mul, f_dst, repeat(2)), f_fin))
-        b_off = list(map(sub, map(mul, map(dur.__getitem__, b_src), map(not_, b_sfin)), f_lag))
-        g_src = list(p_col) if children else p_col
-        g_dst = list(map(entry.get, s_col, s_col)) if children else s_col
-
-        fsrc: dict[int, tuple[list[int], list[int]]] = {}  # entries: start-target links
-        fsrc2: dict[int, tuple[list[int], list[int]]] = {}  # entries: finish-target links
-        fcross: dict[int, list[tuple[int, bool, _Cross]]] = {}
-        bdst: dict[int, tuple[list[int], list[int]]] = {}  # two-bound nodes: finish-source links
-        bdst2: dict[int, tuple[list[int], list[int]]] = {}  # two-bound nodes: start-source links
-        bcross: dict[int, list[tuple[int, bool, _Cross]]] = {}
-
-        def pair(table: dict[int, tuple[list[int], list[int]]], node: int, slot: int, off: int) -> None:
-            lists = table.get(node)
-            if lists is None:
-                lists = table[node] = ([], [])
-            lists[0].append(slot)
-            lists[1].append(off)
-
-        def edge(src: int, sfin: bool, dst: int, tfin: bool, lag: int, cross: _Cross | None) -> None:
-            s_slot = 2 * src + sfin
-            d_slot = 2 * dst + tfin
-            if cross is not None:
-                fcross.setdefault(dst, []).append((s_slot, tfin, cross))
-                bcross.setdefault(src, []).append((d_slot, sfin, cross))
-                return
-            if dst not in entry_nodes:
-                f_dst.append(dst)
-                f_src.append(s_slot)
-                f_off.append(lag - dur[dst] if tfin else lag)
-            else:
-                pair(fsrc2 if tfin else fsrc, dst, s_slot, lag)
-            if src not in two_bound_back:
-                b_src.append(src)
-                b_dst.append(d_slot)
-                b_off.append(-lag if sfin else dur[src] - lag)
-            else:
-                pair(bdst if sfin else bdst2, src, d_slot, -lag)
-
-        crosses: dict[int, _Cross] = {}
-        if not simple_all:
-            by_successor = self.plan.lag_calendar == LagCalendar.SUCCESSOR
-            declared = self.declared_clock  # a summary's lag calendar is its own, not its children's
-            for k in range(m):
-                if plain[k]:
-                    continue
-                p, s = p_col[k], s_col[k]
-                dst = entry.get(s, s)
-                pc, sc = node_clock[p], node_clock[dst]
-                lc: WorkClock | None = (
-                    None if units[k] == LagUnit.ELAPSED else declared[s] if by_successor else project_clock
-                )
-                lag = lags[k]
-                cross = (
-                    _Cross(src_fin[k], pc, sc, lc, lag) if pc is not sc or (lag and lc is not pc) else None
-                )
-                if cross is not None:
-                    crosses[k] = cross
-                edge(p, src_fin[k], dst, tgt_fin[k], lag, cross)
-        # A summary's entry passes its bounds down to each child; each child rolls up into the summary.
-        up_start: dict[int, list[tuple[int, _Cross | None]]] = {}
-        self.up_start = up_start
-        # Only summaries that links (or SNET/FNET, a deadline) reach, or whose ancestors they reach, need
-        # the edges down to their children or up from them; the roll-up itself is a loop over children.
-        into = {s for s in s_col if s in children} if children else set()
-        into |= {s for s in children if self.lo[entry[s]] > -INF or self.lo2[entry[s]] > -INF}
-        out_of = {p for p in p_col if p in children} if children else set()
-        out_of |= {s for s in children if self.cap[s] < INF}
-        active_in: dict[int, bool] = {}
-        active_out: dict[int, bool] = {}
-        for s in sorted(children, key=self.depth.__getitem__):
-            parent = self.parent[s]
-            active_in[s] = s in into or (parent >= 0 and active_in[parent])
-            active_out[s] = s in out_of or (parent >= 0 and active_out[parent])
-        for s, kids in children.items():
-            e = entry[s]
-            sc = node_clock[e]
-            g_src.extend(kids)
-            g_dst.extend(repeat(s, len(kids)))
-            down, up = active_in[s], active_out[s]
-            if not down and not up:
-                continue
-            for c in kids:
-                dst = entry.get(c, c)
-                cc = node_clock[dst]
-                same = cc is sc
-                if down:
-                    edge(e, False, dst, False, 0, None if same else _Cross(False, sc, cc, None, 0))
-                    edge(e, True, dst, True, 0, None if same else _Cross(True, sc, cc, None, 0))
-                    g_src.append(e)
-                    g_dst.append(dst)
-                if not up:
-                    continue
-                # up: backward only (the forward roll-up is a min/max over the children). A link out of a
-                # summary's finish binds every child's late finish; one out of its start (the earliest
-                # child's) lets each child slip only as far as the summary's start may: see _backward.
-                up_start.setdefault(c, []).append((s, None if same else _Cross(False, cc, sc, None, 0)))
-                if not same:
-                    bcross.setdefault(c, []).append((2 * s + 1, True, _Cross(True, cc, sc, None, 0)))
-                elif c in two_bound_back:
-                    pair(bdst, c, 2 * s + 1, 0)
-                else:
-                    b_src.append(c)
-                    b_dst.append(2 * s + 1)
-                    b_off.append(0)
-
-        n_nodes = self.n_nodes
-        self.f_ptr, (self.f_src, self.f_off) = _csr(n_nodes, f_dst, f_src, f_off)
-        self.b_ptr, (self.b_dst, self.b_off) = _csr(n_nodes, b_src, b_dst, b_off)
-        if simple_all:  # the order graph is the links' graph: reuse the backward CSR
-            self.g_ptr, self.g_dst = self.b_ptr, list(map(rshift, self.b_dst, repeat(1)))
-        else:
-            self.g_ptr, (self.g_dst,) = _csr(n_nodes, g_src, g_dst)
-        self.simple_all = simple_all
-        self.fsrc, self.fsrc2, self.fcross = fsrc, fsrc2, fcross
-        self.bdst, self.bdst2, self.bcross = bdst, bdst2, bcross
-        # For free float: every link's source slot, target slot (the successor task's own) and lag.
-        self.rec_task = p_col
-        self.rec_src = src_slot
-        self.rec_tgt = tgt_slot
-        self.rec_lag = lags
-        self.rec_cross = crosses
-
-    def _plain_mask(
-        self, p_col: list[int], s_col: list[int], units: list[LagUnit], lags: list[int]
-    ) -> list[bool]:
-        """Which links are constant offsets: leaf to leaf on one clock, and a lag on that clock too."""
-        children = self.children
-        node_clock = self.node_clock
-        project_clock = self.project_clock
-        is_leaf = [True] * len(self.tasks)
-        for s in children:
-            is_leaf[s] = False
-        mask = list(map(and_, map(is_leaf.__getitem__, p_col), map(is_leaf.__getitem__, s_col)))
-        one_clock = all(
-            clock is project_clock for clock, leaf in zip(node_clock, is_leaf, strict=False) if leaf
-        )
-        if one_clock and (LagUnit.ELAPSED not in units):
-            return mask
-        by_successor = self.plan.lag_calendar == LagCalendar.SUCCESSOR
-        elapsed = LagUnit.ELAPSED
-        for k, (p, s, unit, lag) in enumerate(zip(p_col, s_col, units, lags, strict=True)):
-            if mask[k]:
-                pc = node_clock[p]
-                ok = pc is node_clock[s]
-                if ok and lag:
-                    ok = unit != elapsed and (by_successor or pc is project_clock)
-                mask[k] = ok
-        return mask
-
-    def _unknown_task(self) -> None:
-        for link in self.plan.links:
-            for role, task_id in (("predecessor", link.predecessor), ("successor", link.successor)):
-                if task_id not in self.index:
-                    raise PlanError(
-                        f"Link {link.predecessor} → {link.successor}: unknown {role} task {task_id!r}"
-                    )
-
-    def _duplicate_link(self) -> None:
-        seen: set[tuple[str, str]] = set()
-        for link in self.plan.links:
-            key = (link.predecessor, link.successor)
-            if key in seen:
-                raise PlanError(f"Link {link.predecessor} → {link.successor} appears twice")
-            seen.add(key)
-
     # -- order ------------------------------------------------------------------------------------------------
 
     def _order(self) -> list[int]:
-        ptr, dst = self.g_ptr, self.g_dst
+        """A topological order of the nodes: the plan's own order when its links already run forward
+        (the usual case, checked at C speed), else Kahn's algorithm."""
+        order = self._outline_order()
+        if order is not None:
+            return order
         n_nodes = self.n_nodes
+        self.g_ptr, (self.g_dst,) = _csr(n_nodes, self.g_src, self.g_dst)
+        ptr, dst = self.g_ptr, self.g_dst
         indeg = [0] * n_nodes
         for t in dst:
             indeg[t] += 1
@@ -600,6 +315,32 @@ class _Scheduler:
                     append(t)
         if len(order) < n_nodes:
             self._raise_cycle(indeg)
+        return order
+
+    def _outline_order(self) -> list[int] | None:
+        """The plan's order with each summary's entry in the summary's place and the summary's own node
+        right after its last descendant (inner summaries first), if every edge of the order graph runs
+        forward in it; None otherwise."""
+        n, n_nodes = len(self.tasks), self.n_nodes
+        parent = self.parent
+        if any(map(ge, parent, range(n))):  # a child listed before its summary
+            return None
+        children = self.children
+        if children:
+            stride = n + 1
+            keys = list(map(mul, range(0, 2 * n, 2), repeat(stride)))
+            keys += [keys[s] for s in sorted(children)]  # entries are numbered in summary order
+            last = list(range(n))
+            for s in sorted(children, reverse=True):  # a child's index is larger than its summary's
+                last[s] = last[children[s][-1]]
+                keys[s] = (2 * last[s] + 1) * stride + n - s
+            order = sorted(range(n_nodes), key=keys.__getitem__)
+            position = sorted(range(n_nodes), key=order.__getitem__)
+        else:
+            order = position = list(range(n))
+        at = position.__getitem__
+        if not all(map(lt, map(at, self.g_src), map(at, self.g_dst))):
+            return None
         return order
 
     def _raise_cycle(self, indeg: list[int]) -> None:
@@ -647,11 +388,22 @@ class _Scheduler:
         points = self.points
         track = bool(fcross) or bool(self.bcross)
         for v in order:
-            if not kind[v]:  # a task: the hot path
+            if not kind[v]:  # a task: the hot path (most tasks have one or two predecessors)
                 es = lo[v]
                 a = ptr[v]
                 b = ptr[v + 1]
-                if a != b:
+                if b - a == 1:
+                    m = T[srcs[a]] + offs[a]
+                    if m > es:
+                        es = m
+                elif b - a == 2:
+                    m = T[srcs[a]] + offs[a]
+                    if m > es:
+                        es = m
+                    m = T[srcs[a + 1]] + offs[a + 1]
+                    if m > es:
+                        es = m
+                elif a != b:
                     m = max(map(add, map(get, srcs[a:b]), offs[a:b]))
                     if m > es:
                         es = m
@@ -742,7 +494,18 @@ class _Scheduler:
             if not kind[v]:  # a task: the hot path
                 a = ptr[v]
                 b = ptr[v + 1]
-                if a != b:
+                if b - a == 1:
+                    m = L[dsts[a]] + offs[a]
+                    if m < lf:
+                        lf = m
+                elif b - a == 2:
+                    m = L[dsts[a]] + offs[a]
+                    if m < lf:
+                        lf = m
+                    m = L[dsts[a + 1]] + offs[a + 1]
+                    if m < lf:
+                        lf = m
+                elif a != b:
                     m = min(map(add, map(get, dsts[a:b]), offs[a:b]))
                     if m < lf:
                         lf = m
@@ -786,217 +549,3 @@ class _Scheduler:
         order = self._order()
         T = self._forward(order)
         return self._finish(order, T)
-
-    def _finish(self, order: list[int], T: list[int]) -> Schedule:
-        tasks = self.tasks
-        n = len(tasks)
-        children = self.children
-        task_clock = self.task_clock
-        dur = self.dur
-        single = all(clock is self.project_clock for clock in task_clock)
-        leaves = [i for i in range(n) if i not in children]
-        points = self._point_forms(order, T)
-
-        es_w = T[0 : 2 * n : 2]
-        ef_w = T[1 : 2 * n : 2]
-        early_start = self._walls(es_w, single, finish=False)
-        early_finish = self._walls(ef_w, single, finish=True)
-        for i, end_form in points.items():
-            if i in children:
-                continue
-            wall = self.task_clock[i].from_work_finish(es_w[i]) if end_form else early_start[i]
-            early_start[i] = early_finish[i] = wall
-        for i, (start_wall, finish_wall) in self.pinned_wall.items():
-            if start_wall is not None:
-                early_start[i] = start_wall
-            if finish_wall is not None:
-                early_finish[i] = finish_wall
-            if not dur[i]:
-                early_start[i] = early_finish[i] = start_wall if start_wall is not None else early_finish[i]
-
-        # The project's late finish: the latest early finish, or the plan's deadline when earlier.
-        project_finish = max((early_finish[i] for i in leaves), default=self.origin)
-        late_end = project_finish
-        if self.plan.deadline is not None:
-            late_end = min(late_end, to_minutes(self.plan.deadline))
-        cap = list(self.cap)
-        end_by_clock = {id(clock): clock.to_work(late_end) for clock in set(task_clock)}
-        for i in leaves:
-            end = end_by_clock[id(task_clock[i])]
-            if end < cap[i]:
-                cap[i] = end
-        L = self._backward(order, cap, T)
-        ls_w = L[0 : 2 * n : 2]
-        lf_w = L[1 : 2 * n : 2]
-        for s in children:  # a summary's own late slots are bounds, not dates: its dates roll up below
-            ls_w[s] = es_w[s]
-            lf_w[s] = ef_w[s]
-        late_start = self._walls(ls_w, single, finish=False)
-        late_finish = self._walls(lf_w, single, finish=True)
-        for i, end_form in points.items():
-            if i in children:
-                continue
-            if end_form or ls_w[i] != es_w[i]:
-                late_start[i] = late_finish[i] = self.task_clock[i].from_work_finish(lf_w[i])
-            else:
-                late_finish[i] = late_start[i]
-
-        self._finish_at_starts(T, early_finish, late_finish, lf_w)
-        total_float = [lf_w[i] - ef_w[i] for i in range(n)]
-        start = list(early_start)
-        finish = list(early_finish)
-        for i in self.alap:
-            start[i] = late_start[i]
-            finish[i] = late_finish[i]
-
-        # Summaries: roll the reported dates and floats up, children before parents (topological order).
-        for v in order:
-            if v < n and v in children:
-                kids = children[v]
-                early_start[v] = min(early_start[c] for c in kids)
-                early_finish[v] = max(early_finish[c] for c in kids)
-                late_start[v] = min(late_start[c] for c in kids)
-                late_finish[v] = max(late_finish[c] for c in kids)
-                start[v] = min(start[c] for c in kids)
-                finish[v] = max(finish[c] for c in kids)
-                total_float[v] = min(total_float[c] for c in kids)
-        free_float = self._free_float(T, ef_w, total_float, late_end)
-
-        critical = [f <= 0 for f in total_float]
-        summary = [i in children for i in range(n)]
-        milestone = [(task.milestone or dur[i] == 0) and i not in children for i, task in enumerate(tasks)]
-        return Schedule(
-            ids=tuple(task.id for task in tasks),
-            names=tuple(task.name for task in tasks),
-            start=start,
-            finish=finish,
-            early_start=early_start,
-            early_finish=early_finish,
-            late_start=late_start,
-            late_finish=late_finish,
-            total_float=total_float,
-            free_float=free_float,
-            critical=critical,
-            summary=summary,
-            milestone=milestone,
-            project_start=min(start, default=self.origin),
-            project_finish=max(finish, default=self.origin),
-            index=dict(self.index),
-            clocks=dict(self.clocks),
-        )
-
-    def _finish_at_starts(
-        self, T: list[int], early_finish: list[int], late_finish: list[int], lf_w: list[int]
-    ) -> None:
-        """A finish held by a start-to-finish link (no lag) sits where the predecessor starts, at the
-        beginning of working time (Monday 08:00), as Microsoft Project writes it, not at Friday 17:00."""
-        tgt, src, lags = self.rec_tgt, self.rec_src, self.rec_lag
-        one = repeat(1)
-        finish_from_start = map(gt, map(and_, tgt, one), map(and_, src, repeat(1)))
-        children, points = self.children, self.points
-        for k in compress(range(len(tgt)), finish_from_start):
-            s = tgt[k] >> 1
-            p = src[k] >> 1
-            if k in self.rec_cross or lags[k] > 0 or s in children or not self.dur[s] or points.get(p):
-                continue
-            ef = T[tgt[k]]
-            if ef == T[src[k]] + lags[k]:
-                wall = self.task_clock[s].from_work_start(ef)
-                early_finish[s] = wall
-                if lf_w[s] == ef:
-                    late_finish[s] = wall
-
-    def _walls(self, values: list[int], single: bool, *, finish: bool) -> list[int]:
-        if single:
-            clock = self.project_clock
-            return clock.from_work_finish_many(values) if finish else clock.from_work_start_many(values)
-        clocks = self.node_clock
-        if finish:
-            return [clocks[i].from_work_finish(w) for i, w in enumerate(values)]
-        return [clocks[i].from_work_start(w) for i, w in enumerate(values)]
-
-    def _point_forms(self, order: list[int], T: list[int]) -> dict[int, bool]:
-        """Zero-duration tasks: whether each sits at the end of working time (Monday 17:00, after its
-        predecessor finished) rather than at the beginning of the next (Tuesday 08:00)."""
-        if self.points:
-            return self.points
-        dur, kind = self.dur, self.kind
-        points = self.points
-        for v in order:
-            if not dur[v] and kind[v] == _TASK:
-                points[v] = self._point_form(v, T, points)
-        return points
-
-    def _point_form(self, v: int, T: list[int], points: dict[int, bool]) -> bool:
-        """Whether zero-duration task ``v`` sits at the end of working time: only when everything that
-        holds it there ends there (the latest wall moment wins, as in Microsoft Project)."""
-        es = T[2 * v]
-        if es <= 0:  # never before the project's start
-            return False
-        pinned = self.pinned_wall.get(v)
-        if pinned is not None:
-            wall = pinned[0] if pinned[0] is not None else pinned[1]
-            assert wall is not None
-            return not self.task_clock[v].is_working(wall)
-        n = len(self.tasks)
-        a, b = self.f_ptr[v], self.f_ptr[v + 1]
-        sources = [(s, T[s] + o) for s, o in zip(self.f_src[a:b], self.f_off[a:b], strict=True)]
-        sources += [(s, cross.forward(T[s], points.get(s >> 1))) for s, _, cross in self.fcross.get(v, ())]
-        forms: list[bool] = []
-        for src_slot, value in sources:
-            p = src_slot >> 1
-            if value != es or p >= n:
-                continue
-            if p in points:
-                forms.append(points[p])
-            else:  # the finish of something with a span ends working time; a start begins it
-                forms.append(bool(src_slot & 1) and T[src_slot] > T[src_slot - 1])
-        task = self.tasks[v]
-        if task.constraint_date is not None and self.lo[v] == es and task.constraint in _DATED_FLOORS:
-            forms.append(not self.task_clock[v].is_working(to_minutes(task.constraint_date)))
-        return bool(forms) and all(forms)
-
-    def _free_float(self, T: list[int], ef_w: list[int], total_float: list[int], late_end: int) -> list[int]:
-        """Free float: how far a task can slip before it delays any successor (or the project's finish)."""
-        n = len(self.tasks)
-        free: list[int] = [INF] * n
-        has_successor = [False] * n
-        get = T.__getitem__
-        if self.simple_all:  # the backward CSR, evaluated on the early dates, gives each task's slack
-            ptr, dsts, offs = self.b_ptr, self.b_dst, self.b_off
-            for p in range(n):
-                a = ptr[p]
-                b = ptr[p + 1]
-                if a != b:
-                    free[p] = min(map(add, map(get, dsts[a:b]), offs[a:b])) - ef_w[p]
-                    has_successor[p] = True
-            return self._free_clamp(free, has_successor, ef_w, total_float, late_end)
-        slacks = list(map(sub, map(get, self.rec_tgt), map(add, map(get, self.rec_src), self.rec_lag)))
-        for k, cross in self.rec_cross.items():
-            slacks[k] = T[self.rec_tgt[k]] - cross.forward(
-                T[self.rec_src[k]], self.points.get(self.rec_task[k])
-            )
-        for p, slack in zip(self.rec_task, slacks, strict=True):
-            if slack < free[p]:
-                free[p] = slack
-        for p in set(self.rec_task):
-            has_successor[p] = True
-        return self._free_clamp(free, has_successor, ef_w, total_float, late_end)
-
-    def _free_clamp(
-        self,
-        free: list[int],
-        has_successor: list[bool],
-        ef_w: list[int],
-        total_float: list[int],
-        late_end: int,
-    ) -> list[int]:
-        n = len(self.tasks)
-        ends = {id(clock): clock.to_work(late_end) for clock in set(self.task_clock)}
-        task_clock = self.task_clock
-        result = [0] * n
-        for i in range(n):
-            f = free[i] if has_successor[i] else ends[id(task_clock[i])] - ef_w[i]
-            tf = total_float[i]
-            result[i] = 0 if tf < 0 or f < 0 else min(f, tf)
-        return result

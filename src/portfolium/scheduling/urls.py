@@ -19,6 +19,7 @@ urlpatterns = [
         views.gantt_link_remove,
         name="gantt_link_remove",
     ),
+    path("projects/<int:project_id>/plan.json", views.plan_download, name="plan_download"),
     path("projects/<int:project_id>/gantt/reschedule/", views.gantt_reschedule, name="gantt_reschedule"),
     path("projects/<int:project_id>/baselines/", views.baseline_add, name="baseline_add"),
     path("projects/<int:project_id>/baselines/compare/", views.baseline_compare, name="baseline_compare"),

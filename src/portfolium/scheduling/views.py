@@ -8,6 +8,7 @@ the query string, so that every htmx request, edits included, re-renders grid an
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -440,6 +441,59 @@ def baseline_remove(request: HttpRequest, project_id: int, baseline_id: int) -> 
 @login_required
 @require_GET
 @handle_errors
+def plan_download(request: HttpRequest, project_id: int) -> HttpResponse:
+    """The project as a Portfolium plan JSON file, for `portfolium schedule` or another tool."""
+    import json
+
+    from portfolium.scheduling.services import project_plan_export
+
+    project = project_get_for_user(request.user, project_id)
+    body = json.dumps(project_plan_export(project=project), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{project.code}-plan.json"'
+    return response
+
+
+#: Sortable columns of the roadmap's project list: key -> (label, sort key of a (group name, project) row).
+ROADMAP_SORTS: dict[str, tuple[str, Any]] = {
+    "project": ("Project", lambda g, p: p.code.lower()),
+    "program": ("Program", lambda g, p: (g.lower(), p.code.lower())),
+    "health": ("Health", lambda g, p: ({"green": 0, "amber": 1, "red": 2}.get(p.health, 0), p.code.lower())),
+    "start": ("Start", lambda g, p: (p.start or date.max, p.code.lower())),
+    "finish": ("Scheduled finish", lambda g, p: (p.finish or date.max, p.code.lower())),
+    "target": ("Target", lambda g, p: (p.target or date.max, p.code.lower())),
+}
+
+
+def _roadmap_table(
+    request: HttpRequest, data: selectors.Roadmap, *, sort: str, url: str
+) -> tuple[list[tuple[str, Any]], list[dict[str, Any]]]:
+    """The project list under the chart: grouped by program unless a column header asks for an order."""
+    rows = [(group.name, project) for group in data.groups for project in group.projects]
+    if sort:
+        rows.sort(key=lambda row: ROADMAP_SORTS[sort.lstrip("-")][1](*row), reverse=sort.startswith("-"))
+    kept = [(k, v) for k in ("program", "stage", "health") for v in request.GET.getlist(k) if v]
+    headers = []
+    for key, (label, _) in ROADMAP_SORTS.items():
+        active = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        query = urlencode([*kept, ("sort", f"-{key}" if active and not descending else key)])
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "url": f"{url}?{query}",
+                "active": active,
+                "aria": ("descending" if descending else "ascending") if active else "none",
+                "arrow": ("▼" if descending else "▲") if active else "",
+            }
+        )
+    return rows, headers
+
+
+@login_required
+@require_GET
+@handle_errors
 def roadmap(request: HttpRequest, portfolio_id: int | None = None) -> HttpResponse:
     """Every project the reader can see on one timeline (or a portfolio's, with its sub-portfolios), grouped by
     program, with milestones and cross-project links; filters for program, stage and health."""
@@ -472,6 +526,10 @@ def roadmap(request: HttpRequest, portfolio_id: int | None = None) -> HttpRespon
         if portfolio
         else reverse("scheduling:roadmap")
     )
+    sort = request.GET.get("sort", "")
+    if sort.lstrip("-") not in ROADMAP_SORTS:
+        sort = ""
+    table, headers = _roadmap_table(request, data, sort=sort, url=url)
     context = {
         "portfolio": portfolio,
         "data": data,
@@ -484,6 +542,9 @@ def roadmap(request: HttpRequest, portfolio_id: int | None = None) -> HttpRespon
         "picked_healths": healths,
         "errors": errors,
         "roadmap_url": url,
+        "roadmap_rows": table,
+        "roadmap_headers": headers,
+        "roadmap_sort": sort,
         "today": now,
         "nav": "roadmap",
     }

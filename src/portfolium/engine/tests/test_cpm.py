@@ -10,7 +10,14 @@ from datetime import date, datetime
 
 import pytest
 
-from portfolium.engine.calendars import ELAPSED, STANDARD, Calendar, CalendarException, WorkingTime
+from portfolium.engine.calendars import (
+    ELAPSED,
+    STANDARD,
+    Calendar,
+    CalendarException,
+    WorkingTime,
+    to_minutes,
+)
 from portfolium.engine.cpm import schedule, schedule_rows
 from portfolium.engine.errors import CycleError, PlanError
 from portfolium.engine.network import (
@@ -441,17 +448,45 @@ def test_an_actual_finish_pins_the_finish() -> None:
     assert row(result, "a").finish == at(5, 12)
 
 
-def test_remaining_duration_runs_from_the_status_date() -> None:
+def test_a_started_task_finishes_after_its_actual_part_and_its_remaining_part() -> None:
+    """Microsoft Project keeps Duration = ActualDuration + RemainingDuration and works the remaining part
+    right after the actual part; the status date does not move it (that takes Project's explicit
+    "reschedule uncompleted work" command). This replaces the earlier rule "remaining duration runs from the
+    status date", which the oracle file assignment-assignments-project2003 (80 h task, 60 h remaining,
+    finish = actual start + 80 h) contradicted."""
     result = run(
         Task("a", duration=2 * DAY, actual_start=at(5, 8), remaining_duration=4 * HOUR),
         status_date=at(7, 17),
     )
+    assert row(result, "a").finish == at(6, 17)
+
+
+def test_remaining_duration_beyond_the_duration_adds_to_the_part_done() -> None:
+    """Remaining work that grew past the planned duration: the part done comes from percent complete."""
+    result = run(
+        Task("a", duration=2 * DAY, actual_start=at(5, 8), percent_complete=25, remaining_duration=3 * DAY)
+    )
     assert row(result, "a").finish == at(8, 12)
 
 
-def test_remaining_duration_runs_from_the_actual_start_without_a_status_date() -> None:
-    result = run(Task("a", duration=2 * DAY, actual_start=at(5, 8), remaining_duration=4 * HOUR))
-    assert row(result, "a").finish == at(5, 12)
+def test_a_start_no_earlier_than_before_the_project_start_lets_the_task_start_earlier() -> None:
+    """The project start is only the default earliest start, as in Microsoft Project (its file
+    assignment-assignments-project2003 schedules a SNET 2016-01-04 task in a project starting 2016-03-11)."""
+    result = run(
+        Task("a", duration=DAY, constraint=ConstraintType.SNET, constraint_date=datetime(2026, 1, 2, 8)),
+        Task("b", duration=DAY, constraint=ConstraintType.FNET, constraint_date=datetime(2026, 1, 2, 17)),
+        Task("c", duration=DAY),
+        Task("d", duration=DAY),
+        links=(Link("a", "d"),),
+    )
+    assert (row(result, "a").start, row(result, "a").finish) == (
+        datetime(2026, 1, 2, 8),
+        datetime(2026, 1, 2, 17),
+    )
+    assert row(result, "b").start == datetime(2026, 1, 2, 8)
+    assert row(result, "c").start == at(5, 8)  # unconstrained: the project start
+    assert row(result, "d").start == at(5, 8)  # its predecessor ends earlier: the project start still holds
+    assert result.project_start == to_minutes(datetime(2026, 1, 2, 8))
 
 
 def test_a_manually_scheduled_task_keeps_its_dates() -> None:

@@ -72,6 +72,9 @@ def test_a_psplib_instance_schedules_in_periods(tmp_path, capsys):
     doc = json.loads(out)
     assert doc["project"]["start"] == "2000-01-01T00:00" and doc["project"]["finish"] == "2000-01-01T00:05"
     assert "resources are not levelled" in err
+    code, out, err = run(capsys, path)
+    assert code == 0, err
+    assert "Makespan: 5 periods (precedence only)" in out and "2000-01-01" not in out
 
 
 @pytest.mark.skipif(not MSPDI.is_dir(), reason=f"shared MSPDI files not found under {MSPDI}")

@@ -113,10 +113,15 @@ def test_calendar_page_query_count_does_not_grow(client_for, org, standard):
 
 def test_exception_removed_only_through_its_own_calendar(client_for, org, standard):
     other = WorkCalendar.objects.create(name="Other")
-    row = CalendarException.objects.create(calendar=standard, name="Off", start="2026-01-02", finish="2026-01-02")
+    row = CalendarException.objects.create(
+        calendar=standard, name="Off", start="2026-01-02", finish="2026-01-02"
+    )
     right = reverse("scheduling:calendar_exception_delete", args=[standard.pk, row.pk])
     assert client_for(org.vera).post(right, **HX).status_code == 403
     client = client_for(org.ada)
     wrong = reverse("scheduling:calendar_exception_delete", args=[other.pk, row.pk])
     assert client.post(wrong, **HX).status_code == 404
-    assert client.post(right, **HX).status_code == 200 and not CalendarException.objects.filter(pk=row.pk).exists()
+    assert (
+        client.post(right, **HX).status_code == 200
+        and not CalendarException.objects.filter(pk=row.pk).exists()
+    )

@@ -248,3 +248,15 @@ def test_a_task_edit_answers_in_a_bounded_number_of_queries(client_for, planned)
     with CaptureQueriesContext(connection) as ctx:
         client.post(edit_url(planned.task_a), {"duration": "2d"}, **HX)
     assert len(ctx) < 80
+
+
+def test_the_plan_downloads_as_portfolium_plan_json_for_readers_only(client_for, org):
+    from portfolium.interchange.plan import plan_load
+
+    url = reverse("scheduling:plan_download", args=[org.apollo.pk])
+    response = client_for(org.vera).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="APOLLO-plan.json"'
+    plan = plan_load(json.loads(response.content))
+    assert {t.name for t in plan.tasks} >= {"Design signed off"}
+    assert client_for(org.olga).get(url).status_code == 404

@@ -88,3 +88,23 @@ def test_roadmap_query_count_does_not_grow_with_projects(client_for, org):
         )
     large = queries_for(client, reverse("scheduling:roadmap"))
     assert large == small
+
+
+def test_the_project_list_sorts_by_a_column_and_keeps_the_filters(client_for, org):
+    org.apollo.finish, org.zeus.finish = dt.date(2030, 1, 1), dt.date(2029, 1, 1)
+    org.apollo.save(update_fields=["finish"])
+    org.zeus.save(update_fields=["finish"])
+    client = client_for(org.vera)
+    codes = lambda r: [p.code for _, p in r.context["roadmap_rows"]]  # noqa: E731
+    by_target = client.get(reverse("scheduling:roadmap"), {"sort": "target"})
+    assert codes(by_target) == ["ZEUS", "APOLLO"]
+    assert codes(client.get(reverse("scheduling:roadmap"), {"sort": "-target"})) == ["APOLLO", "ZEUS"]
+    target = next(h for h in by_target.context["roadmap_headers"] if h["key"] == "target")
+    assert target["active"] and target["aria"] == "ascending" and "sort=-target" in target["url"]
+    filtered = client.get(reverse("scheduling:roadmap"), {"health": "green", "sort": "project"})
+    assert all("health=green" in h["url"] for h in filtered.context["roadmap_headers"])
+
+
+def test_an_unknown_sort_falls_back_to_program_order(client_for, org):
+    response = client_for(org.vera).get(reverse("scheduling:roadmap"), {"sort": "drop table"})
+    assert response.status_code == 200 and response.context["roadmap_sort"] == ""
