@@ -230,7 +230,7 @@ class _LinkBuilder(_State):
         for s in children:
             is_leaf[s] = False
         mask = list(map(and_, map(is_leaf.__getitem__, p_col), map(is_leaf.__getitem__, s_col)))
-        one_clock = all(
+        one_clock = len(self.clocks) == 1 or all(
             clock is project_clock for clock, leaf in zip(node_clock, is_leaf, strict=False) if leaf
         )
         if one_clock and (LagUnit.ELAPSED not in units):

@@ -10,7 +10,7 @@ from itertools import compress, repeat
 from operator import add, and_, gt, sub
 from typing import cast
 
-from portfolium.engine._run import _DATED_FLOORS, _TASK, INF, _State
+from portfolium.engine._run import _DATED_FLOORS, _TASK, INF, _Cross, _State
 from portfolium.engine.calendars import to_minutes
 from portfolium.engine.network import Schedule
 
@@ -24,7 +24,7 @@ class _Reporter(_State):
         children = self.children
         task_clock = self.task_clock
         dur = self.dur
-        single = all(clock is self.project_clock for clock in task_clock)
+        single = task_clock.count(self.project_clock) == n  # WorkClock compares by identity
         leaves = [i for i in range(n) if i not in children]
         points = self._point_forms(order, T)
 
@@ -171,23 +171,63 @@ class _Reporter(_State):
             wall = pinned[0] if pinned[0] is not None else pinned[1]
             assert wall is not None
             return not self.task_clock[v].is_working(wall)
-        n = len(self.tasks)
         a, b = self.f_ptr[v], self.f_ptr[v + 1]
-        sources = [(s, T[s] + o) for s, o in zip(self.f_src[a:b], self.f_off[a:b], strict=True)]
-        sources += [(s, cross.forward(T[s], points.get(s >> 1))) for s, _, cross in self.fcross.get(v, ())]
-        forms: list[bool] = []
-        for src_slot, value in sources:
-            p = src_slot >> 1
-            if value != es or p >= n:
-                continue
-            if p in points:
-                forms.append(points[p])
-            else:  # the finish of something with a span ends working time; a start begins it
-                forms.append(bool(src_slot & 1) and T[src_slot] > T[src_slot - 1])
+        sources: list[tuple[int, int, _Cross | None]] = [
+            (s, T[s] + o, None) for s, o in zip(self.f_src[a:b], self.f_off[a:b], strict=True)
+        ]
+        sources += [
+            (s, cross.forward(T[s], points.get(s >> 1)), cross) for s, _, cross in self.fcross.get(v, ())
+        ]
+        forms = self._held_forms(sources, es, self.task_clock[v].from_work_finish(es), T, points)
         if floor:
             assert task.constraint_date is not None
             forms.append(not self.task_clock[v].is_working(to_minutes(task.constraint_date)))
         return bool(forms) and all(forms)
+
+    def _held_forms(
+        self,
+        sources: list[tuple[int, int, _Cross | None]],
+        at: int,
+        end_wall: int,
+        T: list[int],
+        points: dict[int, bool],
+    ) -> list[bool]:
+        """What each source that holds a point at ``at`` says of its form; a summary's entry passes on what
+        holds it. ``end_wall`` is the point's end form: never before the moment a link through another
+        calendar reaches."""
+        n = len(self.tasks)
+        forms: list[bool] = []
+        for src_slot, value, cross in sources:
+            if value != at:
+                continue
+            p = src_slot >> 1
+            if p >= n:
+                entry_sources = self._entry_sources(src_slot, T, points)
+                forms += self._held_forms(entry_sources, T[src_slot], end_wall, T, points)
+                continue
+            # The finish of something with a span ends working time; a start begins it.
+            form = points[p] if p in points else bool(src_slot & 1) and T[src_slot] > T[src_slot - 1]
+            if form and cross is not None:
+                form = end_wall >= cross.reach(T[src_slot], points.get(p))
+            forms.append(form)
+        return forms
+
+    def _entry_sources(
+        self, slot: int, T: list[int], points: dict[int, bool]
+    ) -> list[tuple[int, int, _Cross | None]]:
+        """The links into a summary entry's start (or finish) bound, with the values they give it."""
+        e, fin = slot >> 1, bool(slot & 1)
+        table = self.fsrc2 if fin else self.fsrc
+        sources: list[tuple[int, int, _Cross | None]] = []
+        if e in table:
+            slots, offsets = table[e]
+            sources = [(s, T[s] + o, None) for s, o in zip(slots, offsets, strict=True)]
+        sources += [
+            (s, cross.forward(T[s], points.get(s >> 1)), cross)
+            for s, tgt_fin, cross in self.fcross.get(e, ())
+            if tgt_fin == fin
+        ]
+        return sources
 
     def _free_float(self, T: list[int], ef_w: list[int], total_float: list[int], late_end: int) -> list[int]:
         """Free float: how far a task can slip before it delays any successor (or the project's finish)."""

@@ -34,6 +34,10 @@ class _Cross:
         ``end_form`` says where a zero-duration predecessor sits (its start and finish slots coincide)."""
         if v <= -_HALF:
             return -INF
+        return self.succ.to_work(self.reach(v, end_form))
+
+    def reach(self, v: int, end_form: bool | None = None) -> int:
+        """The wall minute that source value ``v`` plus lag reaches (before the successor's clock rounds it)."""
         fin = self.src_fin if end_form is None else end_form
         t = self.pred.from_work_finish(v) if fin else self.pred.from_work_start(v)
         if self.lag:
@@ -44,7 +48,7 @@ class _Cross:
                 # WorkClock.add: a lead lands at the beginning of a working minute, a lag at the end of one.
                 a = clock.to_work(t) + self.lag
                 t = clock.from_work_finish(a) if self.lag > 0 else clock.from_work_start(a)
-        return self.succ.to_work(t)
+        return t
 
     def backward(self, u: int, end_form: bool | None = None) -> int:
         """The largest source value ``v`` with ``forward(v) <= u``: the exact inverse of :meth:`forward`."""

@@ -26,8 +26,8 @@ The run is spread over four modules: this one (entry points, tasks, order, the t
 from __future__ import annotations
 
 import gc
-from itertools import compress, repeat
-from operator import add, attrgetter, ge, is_not, lt, mul
+from itertools import compress, groupby, repeat
+from operator import add, attrgetter, ge, is_not, lt, mul, ne, or_
 
 from portfolium.engine._links import _csr, _LinkBuilder
 from portfolium.engine._results import _Reporter
@@ -106,11 +106,13 @@ class _Scheduler(_LinkBuilder, _Reporter):
         parent_ids = list(map(attrgetter("parent"), tasks))
         parent = list(map(index.get, parent_ids, repeat(-1)))  # roots: None -> -1
         children: dict[int, list[int]] = {}
-        for i in compress(range(n), map(is_not, parent_ids, repeat(None))):
-            p = parent[i]
+        # Runs of siblings, grouped at C speed: a Python step per run, not per child.
+        for p, run in groupby(compress(range(n), map(is_not, parent_ids, repeat(None))), parent.__getitem__):
+            siblings = list(run)
             if p < 0:
-                raise PlanError(f"Task {_label(tasks[i])}: unknown parent task {tasks[i].parent!r}")
-            children.setdefault(p, []).append(i)
+                orphan = tasks[siblings[0]]
+                raise PlanError(f"Task {_label(orphan)}: unknown parent task {orphan.parent!r}")
+            children.setdefault(p, []).extend(siblings)
         self.parent = parent
         self.children = children
         if not all(map(lt, parent, range(n))):  # summaries listed before their children cannot loop
@@ -155,7 +157,8 @@ class _Scheduler(_LinkBuilder, _Reporter):
         children = self.children
         self.task_clock = [project_clock] * n
         self.node_clock = [project_clock] * n_nodes
-        dur = [0] * n_nodes
+        durations = list(map(attrgetter("duration"), tasks))
+        dur = durations + [0] * (n_nodes - n)
         lo = [0] * n_nodes  # forward: start floor (two-bound nodes: the start bound's floor)
         hi = [INF] * n_nodes  # forward: start cap
         cap = [INF] * n_nodes  # backward: late finish cap (before the project's finish is known)
@@ -163,7 +166,20 @@ class _Scheduler(_LinkBuilder, _Reporter):
         self.pinned_wall = {}
         self.alap = []
         asap = ConstraintType.ASAP
-        for i, task in enumerate(tasks):
+        # Most tasks need nothing but their duration: visit the others only (found at C speed).
+        plain = (None, asap, None, None, None, None, None)
+        fields = attrgetter(
+            "calendar",
+            "constraint",
+            "deadline",
+            "actual_start",
+            "actual_finish",
+            "manual_start",
+            "manual_finish",
+        )
+        special = map(or_, map(ne, map(fields, tasks), repeat(plain)), map(lt, durations, repeat(0)))
+        for i in compress(range(n), special):
+            task = tasks[i]
             clock = project_clock
             if task.calendar is not None and task.calendar != plan.calendar:
                 clock = self._clock(task.calendar, f"Task {_label(task)}")
@@ -213,6 +229,8 @@ class _Scheduler(_LinkBuilder, _Reporter):
             if task.deadline is not None:
                 cap[i] = min(cap[i], clock.to_work(to_minutes(task.deadline)))
             dur[i] = d
+        for s in children:
+            dur[s] = 0
         self.dur, self.lo, self.hi, self.cap = dur, lo, hi, cap
         self._summaries()
 
@@ -231,9 +249,13 @@ class _Scheduler(_LinkBuilder, _Reporter):
             depth[s] = d
         leaf_clocks: dict[int, set[int]] = {}
         by_id: dict[int, WorkClock] = {}
+        one_clock = len(self.clocks) == 1  # every task on the project's clock: so is every summary
         for s in sorted(children, key=depth.__getitem__, reverse=True):
             found: set[int] = set()
-            for c in children[s]:
+            if one_clock:
+                found.add(id(self.project_clock))
+                by_id[id(self.project_clock)] = self.project_clock
+            for c in () if one_clock else children[s]:
                 if c in children:
                     found |= leaf_clocks[c]
                 else:
@@ -334,14 +356,13 @@ class _Scheduler(_LinkBuilder, _Reporter):
             for s in sorted(children, reverse=True):  # a child's index is larger than its summary's
                 last[s] = last[children[s][-1]]
                 keys[s] = (2 * last[s] + 1) * stride + n - s
-            order = sorted(range(n_nodes), key=keys.__getitem__)
-            position = sorted(range(n_nodes), key=order.__getitem__)
-        else:
-            order = position = list(range(n))
-        at = position.__getitem__
-        if not all(map(lt, map(at, self.g_src), map(at, self.g_dst))):
+            at = keys.__getitem__  # distinct keys: comparing them compares positions in the order
+            if not all(map(lt, map(at, self.g_src), map(at, self.g_dst))):
+                return None
+            return sorted(range(n_nodes), key=at)
+        if not all(map(lt, self.g_src, self.g_dst)):
             return None
-        return order
+        return list(range(n))
 
     def _raise_cycle(self, indeg: list[int]) -> None:
         ptr, dst = self.g_ptr, self.g_dst
@@ -391,24 +412,24 @@ class _Scheduler(_LinkBuilder, _Reporter):
             if not kind[v]:  # a task: the hot path (most tasks have one or two predecessors)
                 es = lo[v]
                 a = ptr[v]
-                b = ptr[v + 1]
-                if b - a == 1:
+                k = ptr[v + 1] - a
+                if k == 1:
                     m = T[srcs[a]] + offs[a]
                     if m > es:
                         es = m
-                elif b - a == 2:
+                elif k == 2:
                     m = T[srcs[a]] + offs[a]
                     if m > es:
                         es = m
                     m = T[srcs[a + 1]] + offs[a + 1]
                     if m > es:
                         es = m
-                elif a != b:
-                    m = max(map(add, map(get, srcs[a:b]), offs[a:b]))
+                elif k:
+                    m = max(map(add, map(get, srcs[a : a + k]), offs[a : a + k]))
                     if m > es:
                         es = m
+                d = dur[v]
                 if v in fcross:
-                    d = dur[v]
                     for src_slot, tgt_fin, cross in fcross[v]:
                         m = cross.forward(T[src_slot], points.get(src_slot >> 1)) - (d if tgt_fin else 0)
                         if m > es:
@@ -416,9 +437,9 @@ class _Scheduler(_LinkBuilder, _Reporter):
                 h = hi[v]
                 if es > h:
                     es = h
-                T[2 * v] = es
-                T[2 * v + 1] = es + dur[v]
-                if track and not dur[v]:
+                T[v + v] = es
+                T[v + v + 1] = es + d
+                if track and not d:
                     points[v] = self._point_form(v, T, points)
             elif kind[v] == _ENTRY:  # the links into a summary: a start bound and a finish bound
                 start_bound = lo[v]
@@ -493,20 +514,20 @@ class _Scheduler(_LinkBuilder, _Reporter):
             lf = cap[v]
             if not kind[v]:  # a task: the hot path
                 a = ptr[v]
-                b = ptr[v + 1]
-                if b - a == 1:
+                k = ptr[v + 1] - a
+                if k == 1:
                     m = L[dsts[a]] + offs[a]
                     if m < lf:
                         lf = m
-                elif b - a == 2:
+                elif k == 2:
                     m = L[dsts[a]] + offs[a]
                     if m < lf:
                         lf = m
                     m = L[dsts[a + 1]] + offs[a + 1]
                     if m < lf:
                         lf = m
-                elif a != b:
-                    m = min(map(add, map(get, dsts[a:b]), offs[a:b]))
+                elif k:
+                    m = min(map(add, map(get, dsts[a : a + k]), offs[a : a + k]))
                     if m < lf:
                         lf = m
                 d = dur[v]
@@ -519,8 +540,8 @@ class _Scheduler(_LinkBuilder, _Reporter):
                     m = self._start_slack(v, T, L) + d
                     if m < lf:
                         lf = m
-                L[2 * v] = lf - d
-                L[2 * v + 1] = lf
+                L[v + v] = lf - d
+                L[v + v + 1] = lf
             else:  # a summary or its entry: a late-start bound and a late-finish bound
                 ls = INF
                 if v in bdst:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -258,6 +258,63 @@ class OutlineRow:
     start: dt.date | None
     finish: dt.date | None
     children: list[OutlineRow] = field(default_factory=list)
+    # The page's links for this row, filled in by the view (string formatting, not one reverse() per link).
+    urls: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PlainTask:
+    """The columns of a task that the Gantt rows read, from ``values_list``: a 2,000-task plan is read without
+    building 2,000 model instances. It has what :func:`projects.selectors.build_outline` reads (``pk``,
+    ``parent_id``, ``position``, ``kind``, ``percent_complete``, dates, ``estimate_hours``)."""
+
+    pk: int
+    parent_id: int | None
+    position: int
+    kind: str
+    name: str
+    percent_complete: int
+    start: dt.date | None
+    finish: dt.date | None
+    due_date: dt.date | None
+    estimate_hours: Decimal | None
+    duration_minutes: int
+    total_float_minutes: int | None
+    free_float_minutes: int | None
+    critical: bool
+    late_start: dt.date | None
+    late_finish: dt.date | None
+    constraint_type: str
+    constraint_date: dt.date | None
+    deadline: dt.date | None
+
+
+PLAIN_TASK_FIELDS = (
+    "id",
+    "parent_id",
+    "position",
+    "kind",
+    "name",
+    "percent_complete",
+    "start",
+    "finish",
+    "due_date",
+    "estimate_hours",
+    "duration_minutes",
+    "total_float_minutes",
+    "free_float_minutes",
+    "critical",
+    "late_start",
+    "late_finish",
+    "constraint_type",
+    "constraint_date",
+    "deadline",
+)
+
+def plain_tasks(*, project: Project) -> list[PlainTask]:
+    """Every task of ``project`` as a :class:`PlainTask`, in outline order within each parent. One query."""
+    qs = Task.objects.filter(project=project).order_by("parent_id", "position", "id")
+    return [PlainTask(*values) for values in qs.values_list(*PLAIN_TASK_FIELDS)]
 
 
 def wbs_outline(*, project: Project) -> list[OutlineRow]:
@@ -450,7 +507,7 @@ def project_team(*, project: Project) -> list[Any]:
 # --- the computed schedule --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ScheduleRow:
     """One task's scheduled dates and floats (``early_*`` are the scheduled dates, as stored)."""
 
@@ -499,14 +556,15 @@ def schedule_table(*, project: Project) -> ScheduleTable:
     """The project's schedule as last computed, in WBS order, with the critical path. Three queries."""
     from portfolium.scheduling.models import WorkCalendar
 
-    tasks = list(Task.objects.filter(project=project).order_by("parent_id", "position", "id"))
+    tasks = plain_tasks(project=project)
     calendar = WorkCalendar.objects.filter(pk=project.calendar_id) if project.calendar_id else (
         WorkCalendar.objects.filter(is_default=True)
     )
     per_day = calendar.values_list("minutes_per_day", flat=True).first() or 480
     rows: list[ScheduleRow] = []
-    for line in build_outline(tasks):
-        t = line.task
+    # build_outline reads only the columns PlainTask carries (no model instances for thousands of rows)
+    for line in build_outline(cast("Sequence[Task]", tasks)):
+        t = cast(PlainTask, line.task)
         rows.append(ScheduleRow(
             id=t.pk, wbs=line.wbs, name=t.name, kind=t.kind, summary=line.is_summary,
             duration_minutes=t.duration_minutes, constraint_type=t.constraint_type,

@@ -1,13 +1,16 @@
 """Plotly figures for the scheduling pages: the project Gantt chart and the portfolio roadmap.
 
-Built with ``plotly.graph_objects`` from the selectors' rows and sent to the page as JSON (``fig.to_json()``);
-the page draws them with plotly.js. One row of the chart is ``ROW_HEIGHT`` pixels so that the side grid, whose
-rows have the same height, lines up with it.
+The Gantt chart is a plain figure dict (a large plan has thousands of shapes and points, which
+``plotly.graph_objects`` would validate one by one); the roadmap, a few hundred rows at most, is built with
+``plotly.graph_objects``. Both reach the page as JSON and plotly.js draws them. One row of the chart is
+``ROW_HEIGHT`` pixels so that the side grid, whose rows have the same height, lines up with it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,15 +78,18 @@ def gantt_figure(
     zoom: str = "weeks",
     show_critical: bool = True,
     show_baseline: bool = True,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Bars per task (the done part darker), summary bars, milestone diamonds, dependency arrows between the rows
     shown, the critical path in red, baseline bars under the tasks and a line for today.
 
+    A plain Plotly figure dict (``{"data": [...], "layout": {...}}``, what ``go.Figure(...).to_dict()`` holds):
+    building it through ``plotly.graph_objects`` validated every one of a 2,000-task plan's shapes and traces,
+    which cost a second per page. ``go.Figure(gantt_figure(rows))`` accepts it (the tests check so).
     Row ``i`` of ``rows`` is drawn at y = i, top to bottom, ``ROW_HEIGHT`` pixels high.
     """
     n = max(len(rows), 1)
     index = {r.task_id: i for i, r in enumerate(rows)}
-    fig = go.Figure()
+    data: list[dict[str, Any]] = []
 
     def hover(r: GanttRow) -> str:
         parts = [f"<b>{_esc(r.wbs)} {_esc(r.name)}</b>"]
@@ -106,125 +112,109 @@ def gantt_figure(
         picked = [(i, r) for i, r in tasks if (r.critical and show_critical) == critical]
         if not picked and critical:
             continue
-        fig.add_trace(
-            go.Bar(
-                name="Critical tasks" if critical else "Tasks",
-                orientation="h",
-                y=[i for i, _ in picked],
-                base=[_day(r.start) for _, r in picked],  # type: ignore[arg-type]
-                x=[_ms(r.start, r.finish) for _, r in picked],  # type: ignore[arg-type]
-                width=0.5,
-                marker={"color": RED if critical else BLUE, "line": {"width": 0}},
-                hovertext=[hover(r) for _, r in picked],
-                hoverinfo="text",
-                customdata=[r.task_id for _, r in picked],
-                meta="tasks",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": "Critical tasks" if critical else "Tasks",
+                "orientation": "h",
+                "y": [i for i, _ in picked],
+                "base": [_day(r.start) for _, r in picked],  # type: ignore[arg-type]
+                "x": [_ms(r.start, r.finish) for _, r in picked],  # type: ignore[arg-type]
+                "width": 0.5,
+                "marker": {"color": RED if critical else BLUE, "line": {"width": 0}},
+                "hovertext": [hover(r) for _, r in picked],
+                "hoverinfo": "text",
+                "customdata": [r.task_id for _, r in picked],
+                "meta": "tasks",
+            }
         )
     done = [(i, r) for i, r in tasks if r.progress]
     if done:
-        fig.add_trace(
-            go.Bar(
-                name="Done",
-                orientation="h",
-                y=[i for i, _ in done],
-                base=[_day(r.start) for _, r in done],  # type: ignore[arg-type]
-                x=[_ms(r.start, r.finish) * r.progress / 100 for _, r in done],  # type: ignore[arg-type]
-                width=0.22,
-                marker={"color": [RED_DARK if r.critical and show_critical else BLUE_DARK for _, r in done]},
-                hoverinfo="skip",
-                meta="progress",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": "Done",
+                "orientation": "h",
+                "y": [i for i, _ in done],
+                "base": [_day(r.start) for _, r in done],  # type: ignore[arg-type]
+                "x": [_ms(r.start, r.finish) * r.progress / 100 for _, r in done],  # type: ignore[arg-type]
+                "width": 0.22,
+                "marker": {
+                    "color": [RED_DARK if r.critical and show_critical else BLUE_DARK for _, r in done]
+                },
+                "hoverinfo": "skip",
+                "meta": "progress",
+            }
         )
     summaries = [(i, r) for i, r in enumerate(rows) if r.is_summary and r.start and r.finish]
     if summaries:
-        fig.add_trace(
-            go.Bar(
-                name="Summary",
-                orientation="h",
-                y=[i for i, _ in summaries],
-                base=[_day(r.start) for _, r in summaries],  # type: ignore[arg-type]
-                x=[_ms(r.start, r.finish) for _, r in summaries],  # type: ignore[arg-type]
-                width=0.24,
-                marker={"color": SUMMARY},
-                hovertext=[hover(r) for _, r in summaries],
-                hoverinfo="text",
-                customdata=[r.task_id for _, r in summaries],
-                meta="summary",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "name": "Summary",
+                "orientation": "h",
+                "y": [i for i, _ in summaries],
+                "base": [_day(r.start) for _, r in summaries],  # type: ignore[arg-type]
+                "x": [_ms(r.start, r.finish) for _, r in summaries],  # type: ignore[arg-type]
+                "width": 0.24,
+                "marker": {"color": SUMMARY},
+                "hovertext": [hover(r) for _, r in summaries],
+                "hoverinfo": "text",
+                "customdata": [r.task_id for _, r in summaries],
+                "meta": "summary",
+            }
         )
     milestones = [(i, r) for i, r in enumerate(rows) if r.is_milestone and (r.finish or r.start)]
     if milestones:
-        fig.add_trace(
-            go.Scatter(
-                name="Milestones",
-                mode="markers",
-                y=[i for i, _ in milestones],
-                x=[_end(r.finish or r.start) for _, r in milestones],  # type: ignore[arg-type]
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "name": "Milestones",
+                "mode": "markers",
+                "y": [i for i, _ in milestones],
+                "x": [_end(r.finish or r.start) for _, r in milestones],  # type: ignore[arg-type]
+                "marker": {
                     "symbol": "diamond",
                     "size": 13,
                     "line": {"width": 1, "color": "#fff"},
                     "color": [RED if r.critical and show_critical else SUMMARY for _, r in milestones],
                 },
-                hovertext=[hover(r) for _, r in milestones],
-                hoverinfo="text",
-                customdata=[r.task_id for _, r in milestones],
-                meta="milestones",
-            )
+                "hovertext": [hover(r) for _, r in milestones],
+                "hoverinfo": "text",
+                "customdata": [r.task_id for _, r in milestones],
+                "meta": "milestones",
+            }
         )
     if show_baseline:
         based = [(i, r) for i, r in enumerate(rows) if r.baseline_start and r.baseline_finish]
         if based:
-            fig.add_trace(
-                go.Bar(
-                    name="Baseline",
-                    orientation="h",
-                    y=[i + 0.3 for i, _ in based],
-                    base=[_day(r.baseline_start) for _, r in based],  # type: ignore[arg-type]
-                    x=[max(_ms(r.baseline_start, r.baseline_finish), DAY_MS // 8) for _, r in based],  # type: ignore[arg-type]
-                    width=0.14,
-                    marker={"color": BASELINE},
-                    hovertext=[
+            data.append(
+                {
+                    "type": "bar",
+                    "name": "Baseline",
+                    "orientation": "h",
+                    "y": [i + 0.3 for i, _ in based],
+                    "base": [_day(r.baseline_start) for _, r in based],  # type: ignore[arg-type]
+                    "x": [max(_ms(r.baseline_start, r.baseline_finish), DAY_MS // 8) for _, r in based],  # type: ignore[arg-type]
+                    "width": 0.14,
+                    "marker": {"color": BASELINE},
+                    "hovertext": [
                         f"Baseline: {r.baseline_start:%d %b %Y} → {r.baseline_finish:%d %b %Y}"
                         for _, r in based
                     ],
-                    hoverinfo="text",
-                    meta="baseline",
-                )
+                    "hoverinfo": "text",
+                    "meta": "baseline",
+                }
             )
-    _add_links(fig, rows, index, show_critical)
+    data.extend(_links(rows, index, show_critical))
 
     first, last = chart_span(rows, today)
     px_per_day, dtick, fmt = ZOOMS.get(zoom, ZOOMS["weeks"])
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     if today:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": _day(today),
-                "x1": _day(today),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": TODAY, "width": 2, "dash": "dot"},
-                "name": "today",
-            }
-        )
-        annotations.append(
-            {
-                "x": _day(today),
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "text": "Today",
-                "showarrow": False,
-                "font": {"size": 10, "color": TODAY},
-            }
-        )
+        shapes.append(_today_line(today))
+        annotations.append(_today_label(today))
     # Shade every other row lightly so the eye can follow a long row from grid to bar.
     for i in range(1, len(rows), 2):
         shapes.append(
@@ -241,20 +231,21 @@ def gantt_figure(
                 "layer": "below",
             }
         )
-    fig.update_layout(
-        barmode="overlay",
-        height=HEADER_HEIGHT + n * ROW_HEIGHT + 4,
-        width=max(480, int((last - first).days * px_per_day)),
-        margin={"l": 0, "r": 8, "t": HEADER_HEIGHT, "b": 4},
-        font=FONT,
-        showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        hovermode="closest",
-        shapes=shapes,
-        annotations=annotations,
-        dragmode=False,
-        xaxis={
+    layout = {
+        "template": _template(),
+        "barmode": "overlay",
+        "height": HEADER_HEIGHT + n * ROW_HEIGHT + 4,
+        "width": max(480, int((last - first).days * px_per_day)),
+        "margin": {"l": 0, "r": 8, "t": HEADER_HEIGHT, "b": 4},
+        "font": FONT,
+        "showlegend": False,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hovermode": "closest",
+        "shapes": shapes,
+        "annotations": annotations,
+        "dragmode": False,
+        "xaxis": {
             "type": "date",
             "side": "top",
             "range": [_day(first), _day(last)],
@@ -268,9 +259,48 @@ def gantt_figure(
             "ticklen": 4,
             "tickfont": {"size": 11},
         },
-        yaxis={"range": [n - 0.5, -0.5], "visible": False, "fixedrange": True},
-    )
-    return fig
+        "yaxis": {"range": [n - 0.5, -0.5], "visible": False, "fixedrange": True},
+    }
+    return {"data": data, "layout": layout}
+
+
+def figure_json(figure: dict[str, Any]) -> str:
+    """A figure dict as the JSON plotly.js reads (compact: a 2,000-row chart is a megabyte otherwise)."""
+    return json.dumps(figure, separators=(",", ":"), ensure_ascii=False)
+
+
+@functools.cache
+def _template() -> dict[str, Any]:
+    """Plotly's default template as plain JSON, as ``go.Figure().to_json()`` would embed it (read once)."""
+    template: dict[str, Any] = json.loads(go.Figure().to_json())["layout"]["template"]
+    return template
+
+
+def _today_line(today: dt.date) -> dict[str, Any]:
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "paper",
+        "x0": _day(today),
+        "x1": _day(today),
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": TODAY, "width": 2, "dash": "dot"},
+        "name": "today",
+    }
+
+
+def _today_label(today: dt.date) -> dict[str, Any]:
+    return {
+        "x": _day(today),
+        "y": 1,
+        "xref": "x",
+        "yref": "paper",
+        "yanchor": "bottom",
+        "text": "Today",
+        "showarrow": False,
+        "font": {"size": 10, "color": TODAY},
+    }
 
 
 def _ms(start: dt.date, finish: dt.date) -> int:
@@ -281,7 +311,7 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _add_links(fig: go.Figure, rows: Sequence[GanttRow], index: dict[int, int], show_critical: bool) -> None:
+def _links(rows: Sequence[GanttRow], index: dict[int, int], show_critical: bool) -> list[dict[str, Any]]:
     """Dependency arrows as elbow lines (down from where the predecessor drives, across to where the successor is
     driven), one trace for ordinary links and one for critical ones, arrowheads as triangle markers."""
     paths: dict[bool, tuple[list[Any], list[Any], list[Any], list[Any], list[str]]] = {
@@ -307,32 +337,36 @@ def _add_links(fig: go.Figure, rows: Sequence[GanttRow], index: dict[int, int], 
             hx.append(arrive)
             hy.append(j)
             sym.append("triangle-right" if arrive >= leave else "triangle-left")
+    traces: list[dict[str, Any]] = []
     for critical, (xs, ys, hx, hy, sym) in paths.items():
         if not hx:
             continue
         colour = RED_DARK if critical else LINK
-        fig.add_trace(
-            go.Scatter(
-                name="Critical links" if critical else "Links",
-                mode="lines",
-                x=xs,
-                y=ys,
-                line={"color": colour, "width": 1.3 if critical else 1},
-                hoverinfo="skip",
-                meta="links",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": "Critical links" if critical else "Links",
+                "mode": "lines",
+                "x": xs,
+                "y": ys,
+                "line": {"color": colour, "width": 1.3 if critical else 1},
+                "hoverinfo": "skip",
+                "meta": "links",
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                name="Link ends",
-                mode="markers",
-                x=hx,
-                y=hy,
-                hoverinfo="skip",
-                meta="arrowheads",
-                marker={"symbol": sym, "size": 7, "color": colour},
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": "Link ends",
+                "mode": "markers",
+                "x": hx,
+                "y": hy,
+                "hoverinfo": "skip",
+                "meta": "arrowheads",
+                "marker": {"symbol": sym, "size": 7, "color": colour},
+            }
         )
+    return traces
 
 
 def _edge(r: GanttRow, *, start: bool) -> str | None:

@@ -3,17 +3,25 @@ roadmap and the list of working calendars. Every read runs a fixed number of que
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 
-from portfolium.accounts.roles import RoleMap, role_map_for
+from portfolium.accounts.roles import role_map_for
 from portfolium.projects.models import Project, Task, TaskDependency, TaskKind
-from portfolium.projects.selectors import ProjectFilters, build_outline, project_list, today
+from portfolium.projects.selectors import (
+    PlainTask,
+    ProjectFilters,
+    build_outline,
+    plain_tasks,
+    project_list,
+    today,
+)
 from portfolium.scheduling.models import Baseline, BaselineTask, WorkCalendar
 
 DEFAULT_MINUTES_PER_DAY = 480
@@ -74,12 +82,25 @@ class WorkingDays:
             return 0
         sign = 1 if b > a else -1
         lo, hi = (a, b) if b > a else (b, a)
-        count = 0
-        day = lo + dt.timedelta(days=1)
-        while day <= hi:
-            count += self.is_working(day)
+        # Whole weeks count at once (a summary row can span years); the odd days and the holidays one by one.
+        weeks, rest = divmod((hi - lo).days, 7)
+        count = weeks * len(self.weekdays)
+        day = lo + dt.timedelta(days=7 * weeks + 1)
+        for _ in range(rest):
+            count += day.weekday() in self.weekdays
             day += dt.timedelta(days=1)
+        ordered = self._ordered_holidays
+        left, right = bisect.bisect_right(ordered, lo), bisect.bisect_right(ordered, hi)
+        count -= sum(1 for h in ordered[left:right] if h.weekday() in self.weekdays)
         return sign * count
+
+    @property
+    def _ordered_holidays(self) -> list[dt.date]:
+        cached: list[dt.date] | None = self.__dict__.get("_ordered")
+        if cached is None:
+            cached = sorted(self.holidays)
+            object.__setattr__(self, "_ordered", cached)
+        return cached
 
     def span(self, start: dt.date, finish: dt.date) -> int:
         """Working days from ``start`` to ``finish`` inclusive (a summary row's duration)."""
@@ -123,7 +144,7 @@ def lag_label(lag: Decimal, unit: str) -> str:
     return f"{'+' if lag > 0 else '-'}{_trim(abs(lag))}{unit}"
 
 
-@dataclass
+@dataclass(slots=True)
 class LinkRef:
     """One link seen from one end: the task at the other end, and how it is linked."""
 
@@ -162,7 +183,7 @@ class LinkRef:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class GanttRow:
     task_id: int
     name: str
@@ -189,6 +210,8 @@ class GanttRow:
     baseline_finish: dt.date | None = None
     predecessors: list[LinkRef] = field(default_factory=list)
     successors: list[LinkRef] = field(default_factory=list)
+    # The page's links for this row, filled in by the view (string formatting, not one reverse() per row).
+    urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_milestone(self) -> bool:
@@ -204,6 +227,48 @@ class GanttRow:
         return self.total_float_minutes is not None and self.total_float_minutes < 0
 
 
+# One link with both of its ends, read as a tuple (no model instances).
+_LINK_FIELDS = (
+    "id",
+    "type",
+    "lag",
+    "lag_unit",
+    "predecessor_id",
+    "predecessor__name",
+    "predecessor__project_id",
+    "predecessor__project__code",
+    "predecessor__project__program_id",
+    "predecessor__project__portfolio_id",
+    "successor_id",
+    "successor__name",
+    "successor__project_id",
+    "successor__project__code",
+    "successor__project__program_id",
+    "successor__project__portfolio_id",
+)
+
+
+def outline_depths(*, project: Project) -> dict[int, tuple[int, bool]]:
+    """Each task's depth in the WBS and whether it is a summary (has children). One query."""
+    parents = dict(Task.objects.filter(project=project).values_list("id", "parent_id"))
+    has_children = {p for p in parents.values() if p is not None}
+    depths: dict[int, int] = {}
+
+    def depth(task_id: int) -> int:
+        seen = []
+        node: int | None = task_id
+        while node is not None and node not in depths:
+            seen.append(node)
+            node = parents.get(node)
+        d = depths[node] + 1 if node is not None else 0
+        for n in reversed(seen):
+            depths[n] = d
+            d += 1
+        return depths[task_id]
+
+    return {pk: (depth(pk), pk in has_children) for pk in parents}
+
+
 def gantt_rows(
     *,
     project: Project,
@@ -216,30 +281,14 @@ def gantt_rows(
     included: with ``user`` given, a task in a project the user cannot see is not named) and, with ``baseline``,
     the baselined dates. Children of ``collapsed`` summary tasks are left out.
 
-    Queries: tasks, links, baseline rows, and the calendar when ``working`` is not given.
+    Queries: tasks, links, baseline rows, and the calendar when ``working`` is not given. Rows are read as
+    tuples, not model instances.
     """
     working = working or working_days_for(project)
     mpd = working.minutes_per_day
-    tasks = list(Task.objects.filter(project=project).order_by("parent_id", "position", "id"))
-    outline = build_outline(tasks)
-    wbs = {row.task.pk: row.wbs for row in outline}
-    links = list(
-        TaskDependency.objects.filter(Q(successor__project=project) | Q(predecessor__project=project))
-        .select_related("predecessor__project", "successor__project")
-        .order_by("id")
-    )
-    rolemap = role_map_for(user) if user is not None else None
-    preds: dict[int, list[LinkRef]] = {}
-    succs: dict[int, list[LinkRef]] = {}
-    for link in links:
-        if link.successor.project_id == project.pk:
-            preds.setdefault(link.successor_id, []).append(
-                _ref(link, link.predecessor, project, wbs, rolemap)
-            )
-        if link.predecessor.project_id == project.pk:
-            succs.setdefault(link.predecessor_id, []).append(
-                _ref(link, link.successor, project, wbs, rolemap)
-            )
+    tasks = plain_tasks(project=project)
+    # build_outline reads only the columns PlainTask carries
+    outline = build_outline(cast("Sequence[Task]", tasks))
     base: dict[int, tuple[dt.date | None, dt.date | None]] = {}
     if baseline is not None:
         base = {
@@ -255,7 +304,7 @@ def gantt_rows(
             if o.depth > hidden_depth:
                 continue
             hidden_depth = None
-        t = o.task
+        t = cast(PlainTask, o.task)
         is_collapsed = o.is_summary and t.pk in collapsed
         if is_collapsed:
             hidden_depth = o.depth
@@ -289,33 +338,87 @@ def gantt_rows(
                 deadline=t.deadline,
                 baseline_start=b_start,
                 baseline_finish=b_finish,
-                predecessors=preds.get(t.pk, []),
-                successors=succs.get(t.pk, []),
             )
         )
+    _attach_links(rows, project=project, wbs={o.task.pk: o.wbs for o in outline}, user=user)
     return rows
 
 
-def _ref(
-    link: TaskDependency, other: Task, project: Project, wbs: dict[int, str], rolemap: RoleMap | None
-) -> LinkRef:
-    same = other.project_id == project.pk
-    hidden = False
-    if not same and rolemap is not None:
-        p = other.project
-        hidden = rolemap.project_role(p.pk, p.program_id, p.portfolio_id) is None
-    return LinkRef(
-        dependency_id=link.pk,
-        task_id=other.pk,
-        task_name="" if hidden else other.name,
-        wbs=wbs.get(other.pk, ""),
-        project_id=other.project_id,
-        project_code="" if same or hidden else other.project.code,
-        type=link.type,
-        lag=link.lag,
-        lag_unit=link.lag_unit,
-        hidden=hidden,
+def _attach_links(rows: list[GanttRow], *, project: Project, wbs: dict[int, str], user: Any) -> None:
+    """Fill each shown row's predecessors and successors (links to rows left out are still listed: the grid
+    names them). One query."""
+    shown = {r.task_id: r for r in rows}
+    rolemap = role_map_for(user) if user is not None else None
+    visible: dict[int, bool] = {}
+
+    def hidden(project_id: int, program_id: int | None, portfolio_id: int) -> bool:
+        if rolemap is None or project_id == project.pk:
+            return False
+        if project_id not in visible:
+            visible[project_id] = rolemap.project_role(project_id, program_id, portfolio_id) is not None
+        return not visible[project_id]
+
+    # By task id through a subquery: an OR over the two joined projects made SQLite scan every link.
+    own = Task.objects.filter(project=project).values("id")
+    links = (
+        TaskDependency.objects.filter(Q(successor_id__in=own) | Q(predecessor_id__in=own))
+        .order_by("id")
+        .values_list(*_LINK_FIELDS)
     )
+    for (
+        pk,
+        kind,
+        lag,
+        unit,
+        p_id,
+        p_name,
+        p_project,
+        p_code,
+        p_program,
+        p_portfolio,
+        s_id,
+        s_name,
+        s_project,
+        s_code,
+        s_program,
+        s_portfolio,
+    ) in links:
+        succ = shown.get(s_id) if s_project == project.pk else None
+        if succ is not None:
+            gone = hidden(p_project, p_program, p_portfolio)
+            same = p_project == project.pk
+            succ.predecessors.append(
+                LinkRef(
+                    pk,
+                    p_id,
+                    "" if gone else p_name,
+                    wbs.get(p_id, ""),
+                    p_project,
+                    "" if same or gone else p_code,
+                    kind,
+                    lag,
+                    unit,
+                    gone,
+                )
+            )
+        pred = shown.get(p_id) if p_project == project.pk else None
+        if pred is not None:
+            gone = hidden(s_project, s_program, s_portfolio)
+            same = s_project == project.pk
+            pred.successors.append(
+                LinkRef(
+                    pk,
+                    s_id,
+                    "" if gone else s_name,
+                    wbs.get(s_id, ""),
+                    s_project,
+                    "" if same or gone else s_code,
+                    kind,
+                    lag,
+                    unit,
+                    gone,
+                )
+            )
 
 
 def summary_ids(rows: Iterable[GanttRow]) -> list[int]:

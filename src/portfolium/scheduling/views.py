@@ -7,7 +7,7 @@ the query string, so that every htmx request, edits included, re-renders grid an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -43,18 +43,21 @@ ZOOMS = tuple(charts.ZOOMS)
 
 @dataclass(frozen=True)
 class GanttState:
-    """What the reader chose to see; it travels in the query string of every Gantt request."""
+    """What the reader chose to see; it travels in the query string of every Gantt request.
+
+    ``collapsed`` is None when the query string does not say (the page then opens a large plan with its phases
+    folded, see :data:`COLLAPSE_OVER`); an empty set (``collapsed=``) means "show every row"."""
 
     zoom: str = "weeks"
     critical: bool = True
     baseline: int | None = None
-    collapsed: frozenset[int] = field(default_factory=frozenset)
+    collapsed: frozenset[int] | None = None
     edit: int | None = None
 
     @classmethod
     def parse(cls, query: QueryDict) -> GanttState:
         zoom = query.get("zoom", "weeks")
-        collapsed = frozenset(int(v) for v in query.get("collapsed", "").split(",") if v.strip().isdigit())
+        collapsed = _ids_parse(query.get("collapsed", "")) if "collapsed" in query else None
         baseline = query.get("baseline", "")
         edit = query.get("edit", "")
         return cls(
@@ -74,14 +77,77 @@ class GanttState:
             params["critical"] = "0"
         if state.baseline:
             params["baseline"] = str(state.baseline)
-        if state.collapsed:
-            params["collapsed"] = ",".join(str(i) for i in sorted(state.collapsed))
+        if state.collapsed is not None:
+            params["collapsed"] = _ids_text(state.collapsed)
         if state.edit:
             params["edit"] = str(state.edit)
-        return urlencode(params)
+        return urlencode(params, safe=",")
 
-    def toggled(self, task_id: int) -> frozenset[int]:
-        return self.collapsed - {task_id} if task_id in self.collapsed else self.collapsed | {task_id}
+
+def _toggled(collapsed: frozenset[int], task_id: int) -> frozenset[int]:
+    return collapsed - {task_id} if task_id in collapsed else collapsed | {task_id}
+
+
+#: At most this many ids in a ``collapsed`` query (a range such as 1-999999999 must not fill the memory).
+MAX_COLLAPSED = 100_000
+
+
+def _ids_text(ids: frozenset[int]) -> str:
+    """Task ids as runs: ``3,7-19,25`` (a plan's phases often have consecutive ids, and the state travels in
+    every link of the page).
+
+    >>> _ids_text(frozenset({25, 3, 7, 8, 9}))
+    '3,7-9,25'
+    """
+    parts: list[str] = []
+    ordered = sorted(ids)
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        parts.append(str(ordered[i]) if j - i < 2 else f"{ordered[i]}-{ordered[j]}")
+        if j - i == 1:
+            parts.append(str(ordered[j]))
+        i = j + 1
+    return ",".join(parts)
+
+
+def _ids_parse(text: str) -> frozenset[int]:
+    """The inverse of :func:`_ids_text`; anything that is not an id or a run of ids is ignored."""
+    ids: set[int] = set()
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            continue
+        low, high = int(first), int(last or first)
+        if high - low + len(ids) >= MAX_COLLAPSED:
+            continue
+        ids.update(range(low, high + 1))
+    return frozenset(ids)
+
+
+#: A plan with more tasks than this opens with the phases below the top level folded (the reader's
+#: "Expand all" or a phase's toggle opens them): two thousand editable rows are megabytes of HTML.
+COLLAPSE_OVER = 400
+
+_SENTINEL = 987654321
+
+
+def _url_format(name: str, *args: Any) -> str:
+    """``reverse(name)`` once, with ``{}`` where the last argument goes, for building one URL per row by string
+    formatting (reverse() per row cost a tenth of a second on a 2,000-row page)."""
+    head, _, tail = reverse(name, args=[*args, _SENTINEL]).rpartition(str(_SENTINEL))
+    return f"{head}{{}}{tail}"
+
+
+def _default_collapsed(project: Project) -> frozenset[int]:
+    """The phases folded when the query string does not say: every summary below the top level of a plan
+    larger than :data:`COLLAPSE_OVER` tasks (none for a smaller one: everything is shown)."""
+    if project.task_count <= COLLAPSE_OVER:
+        return frozenset()
+    depths = selectors.outline_depths(project=project)
+    return frozenset(pk for pk, (depth, summary) in depths.items() if summary and depth >= 1)
 
 
 def _url(name: str, *args: Any, query: str = "") -> str:
@@ -120,10 +186,19 @@ def _gantt_context(
     saved: str = "",
 ) -> dict[str, Any]:
     rights = _rights(project)
+    # Without a ``collapsed`` in the query string a large plan opens folded; the links of the page leave it
+    # out too (short URLs), except those that change what is folded.
+    folded = state.collapsed if state.collapsed is not None else _default_collapsed(project)
+    # "Expand all" and "nothing folded" must say so explicitly when the plan would otherwise open folded.
+    large = project.task_count > COLLAPSE_OVER
     baseline = _baseline_for(project, state.baseline)
     working = selectors.working_days_for(project)
     rows = selectors.gantt_rows(
-        project=project, collapsed=state.collapsed, baseline=baseline, user=request.user, working=working
+        project=project,
+        collapsed=folded,
+        baseline=baseline,
+        user=request.user,
+        working=working,
     )
     now = today()
     figure = charts.gantt_figure(
@@ -132,14 +207,23 @@ def _gantt_context(
     base_url = reverse("scheduling:gantt", args=[project.pk])
     editing = next((r for r in rows if r.task_id == state.edit), None)
     summaries = selectors.summary_ids(rows)
-    all_summaries = set(summaries) | set(state.collapsed)
+    all_summaries = set(summaries) | folded
+    plain = state.query(edit=None)
+    edit_prefix = f"{base_url}?{plain}&edit=" if plain else f"{base_url}?edit="
+    post_format = _url_format("scheduling:gantt_task_edit", project.pk) + f"?{state.query()}"
+    for r in rows:
+        r.urls["edit"] = f"{edit_prefix}{r.task_id}"
+        r.urls["post"] = post_format.format(r.task_id)
+        if r.is_summary:
+            toggled = _toggled(folded, r.task_id)
+            r.urls["toggle"] = f"{base_url}?{state.query(collapsed=toggled if toggled or large else None)}"
     return {
         "project": project,
         "rows": rows,
         "state": state,
-        "chart": figure.to_json(),
-        "chart_width": figure.layout.width,
-        "chart_height": figure.layout.height,
+        "chart": charts.figure_json(figure),
+        "chart_width": figure["layout"]["width"],
+        "chart_height": figure["layout"]["height"],
         "row_height": charts.ROW_HEIGHT,
         "baseline": baseline,
         "baselines": list(selectors.baseline_list(project=project)),
@@ -148,13 +232,7 @@ def _gantt_context(
         "zoom_links": [(z, charts.ZOOM_LABELS[z], f"{base_url}?{state.query(zoom=z)}") for z in ZOOMS],
         "critical_url": f"{base_url}?{state.query(critical=not state.critical)}",
         "collapse_all_url": f"{base_url}?{state.query(collapsed=frozenset(all_summaries))}",
-        "expand_all_url": f"{base_url}?{state.query(collapsed=frozenset())}",
-        "toggle_urls": {
-            r.task_id: f"{base_url}?{state.query(collapsed=state.toggled(r.task_id))}"
-            for r in rows
-            if r.is_summary
-        },
-        "edit_urls": {r.task_id: f"{base_url}?{state.query(edit=r.task_id)}" for r in rows},
+        "expand_all_url": f"{base_url}?{state.query(collapsed=frozenset() if large else None)}",
         "close_edit_url": f"{base_url}?{state.query(edit=None)}",
         "editing": editing,
         "candidates": selectors.link_candidates(project=project, user=request.user)

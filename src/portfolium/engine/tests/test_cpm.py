@@ -469,6 +469,26 @@ def test_remaining_duration_beyond_the_duration_adds_to_the_part_done() -> None:
     assert row(result, "a").finish == at(8, 12)
 
 
+def test_a_milestone_after_a_night_shift_task_waits_for_the_next_morning_whichever_way_it_is_linked() -> None:
+    """The night task ends Monday 22:30; a milestone after it on the day calendar cannot sit at Monday 17:00
+    (the end of the day's working time, before the predecessor finished): it sits at Tuesday 08:00, whether
+    linked directly or through its summary (found by the property "adding a link never finishes sooner")."""
+    nights = Calendar("nights", week=((WorkingTime(0, 360), WorkingTime(1320, 1440)),) * 5 + ((), ()))
+    tasks = (Task("night", duration=30, calendar="nights"), Task("phase"), Task("m", parent="phase"))
+    for links in ((Link("night", "phase"),), (Link("night", "phase"), Link("night", "m"))):
+        result = run(*tasks, links=links, calendars=(STANDARD, nights))
+        assert row(result, "m").start == row(result, "m").finish == at(6, 8), links
+
+
+def test_a_milestone_under_a_summary_sits_where_the_summary_s_predecessor_ends() -> None:
+    """Linked to the summary or to the milestone itself, it is the same moment: noon, where the predecessor
+    ends, not 13:00 (found by the property "adding a link never finishes sooner")."""
+    tasks = (Task("a", duration=4 * HOUR), Task("phase"), Task("m", parent="phase"))
+    for links in ((Link("a", "phase"),), (Link("a", "phase"), Link("a", "m"))):
+        result = run(*tasks, links=links)
+        assert row(result, "m").start == row(result, "m").finish == at(5, 12), links
+
+
 def test_a_start_no_earlier_than_before_the_project_start_lets_the_task_start_earlier() -> None:
     """The project start is only the default earliest start, as in Microsoft Project (its file
     assignment-assignments-project2003 schedules a SNET 2016-01-04 task in a project starting 2016-03-11)."""

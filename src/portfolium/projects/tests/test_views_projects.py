@@ -27,9 +27,12 @@ def action(client, task, name):
 
 
 def outline_names(project) -> list[tuple[str | None, str]]:
-    return [(t.parent.name if t.parent else None, t.name)
-            for t in Task.objects.filter(project=project).select_related("parent")
-            .order_by(F("parent_id").asc(nulls_first=True), "position")]
+    return [
+        (t.parent.name if t.parent else None, t.name)
+        for t in Task.objects.filter(project=project)
+        .select_related("parent")
+        .order_by(F("parent_id").asc(nulls_first=True), "position")
+    ]
 
 
 # --- the project page ---------------------------------------------------------------------------------------
@@ -72,6 +75,16 @@ def test_manager_sees_edit_controls(client_for, org):
     response = client_for(org.mark).get(reverse("projects:detail", args=[org.apollo.pk]))
     assert response.context["can_plan"] is True
     assert b'name="name"' in response.content and b"Add task" in response.content
+
+
+def test_outline_rows_link_to_their_own_task(client_for, org):
+    body = client_for(org.mark).get(reverse("projects:detail", args=[org.apollo.pk])).content.decode()
+    for task in (org.task_a, org.milestone):
+        assert f'hx-post="{reverse("projects:task_edit", args=[task.pk])}"' in body
+        assert f'href="{reverse("projects:task", args=[task.pk])}"' in body
+        for name in ("up", "down", "indent", "outdent", "add-below", "delete"):
+            assert f'hx-post="{reverse("projects:outline_action", args=[task.pk, name])}"' in body
+    assert f'hx-post="{reverse("projects:outline_action", args=[org.task_a.pk, "add-child"])}"' in body
 
 
 def test_project_page_query_count_does_not_grow_with_tasks(client_for, org):
@@ -125,7 +138,10 @@ def test_manager_edits_dates_owner_and_progress(client_for, org):
     assert edit(client, org.task_b, percent_complete="40").status_code == 200
     org.task_b.refresh_from_db()
     assert (org.task_b.start, org.task_b.finish, org.task_b.due_date) == (
-        dt.date(2026, 2, 2), dt.date(2026, 2, 20), dt.date(2026, 2, 21))
+        dt.date(2026, 2, 2),
+        dt.date(2026, 2, 20),
+        dt.date(2026, 2, 21),
+    )
     assert org.task_b.owner == org.cora and org.task_b.percent_complete == 40
     assert edit(client, org.task_b, owner="").status_code == 200
     org.task_b.refresh_from_db()
@@ -176,7 +192,10 @@ def test_viewer_cannot_edit_anything(client_for, org):
     client = client_for(org.vera)
     assert edit(client, org.task_a, status="done").status_code == 403
     assert action(client, org.task_a, "delete").status_code == 403
-    assert client.post(reverse("projects:task_add", args=[org.apollo.pk]), {"name": "x"}, **HX).status_code == 403
+    assert (
+        client.post(reverse("projects:task_add", args=[org.apollo.pk]), {"name": "x"}, **HX).status_code
+        == 403
+    )
     assert Task.objects.filter(pk=org.task_a.pk, status="not_started").exists()
 
 
@@ -194,8 +213,9 @@ def test_error_answers_to_htmx_are_plain_text_for_a_toast(client_for, org):
 
 
 def test_manager_adds_a_task_at_the_end(client_for, org):
-    response = client_for(org.mark).post(reverse("projects:task_add", args=[org.apollo.pk]),
-                                         {"name": "Launch", "kind": "milestone"}, **HX)
+    response = client_for(org.mark).post(
+        reverse("projects:task_add", args=[org.apollo.pk]), {"name": "Launch", "kind": "milestone"}, **HX
+    )
     assert response.status_code == 200
     task = Task.objects.get(name="Launch")
     assert task.parent_id is None and task.kind == "milestone" and task.position == 2
@@ -203,7 +223,9 @@ def test_manager_adds_a_task_at_the_end(client_for, org):
 
 
 def test_adding_a_nameless_task_is_refused(client_for, org):
-    response = client_for(org.mark).post(reverse("projects:task_add", args=[org.apollo.pk]), {"name": ""}, **HX)
+    response = client_for(org.mark).post(
+        reverse("projects:task_add", args=[org.apollo.pk]), {"name": ""}, **HX
+    )
     assert response.status_code == 422 and b"a task needs a name" in response.content
 
 
@@ -211,7 +233,11 @@ def test_add_below_and_as_child(client_for, org):
     client = client_for(org.mark)
     assert action(client, org.task_a, "add-below").status_code == 200
     assert outline_names(org.apollo)[:4] == [
-        (None, "Design"), (None, "Design signed off"), ("Design", "Wireframes"), ("Design", "New task")]
+        (None, "Design"),
+        (None, "Design signed off"),
+        ("Design", "Wireframes"),
+        ("Design", "New task"),
+    ]
     assert action(client, org.task_b, "add-child").status_code == 200
     assert ("Visual design", "New task") in outline_names(org.apollo)
 
@@ -248,7 +274,9 @@ def test_the_first_task_cannot_be_indented(client_for, org):
 def test_delete_removes_the_task_and_its_subtasks(client_for, org):
     response = action(client_for(org.mark), org.phase, "delete")
     assert response.status_code == 200
-    assert list(Task.objects.filter(project=org.apollo).values_list("name", flat=True)) == ["Design signed off"]
+    assert list(Task.objects.filter(project=org.apollo).values_list("name", flat=True)) == [
+        "Design signed off"
+    ]
 
 
 def test_an_unknown_outline_action_is_refused(client_for, org):
@@ -282,10 +310,24 @@ def test_olga_gets_404_for_a_task(client_for, org):
 def test_task_form_saves_and_shows_errors_next_to_fields(client_for, org):
     client = client_for(org.mark)
     url = reverse("projects:task_edit", args=[org.task_b.pk])
-    data = {"from": "detail", "name": "Visual design", "kind": "task", "priority": "3", "status": "in_progress",
-            "blocked_reason": "", "percent_complete": "20", "owner": str(org.cora.pk), "start": "2026-02-01",
-            "finish": "2026-01-01", "due_date": "", "estimate_hours": "24", "estimate_points": "",
-            "assignees_sent": "1", "assignees": [str(org.cora.pk)], "description": ""}
+    data = {
+        "from": "detail",
+        "name": "Visual design",
+        "kind": "task",
+        "priority": "3",
+        "status": "in_progress",
+        "blocked_reason": "",
+        "percent_complete": "20",
+        "owner": str(org.cora.pk),
+        "start": "2026-02-01",
+        "finish": "2026-01-01",
+        "due_date": "",
+        "estimate_hours": "24",
+        "estimate_points": "",
+        "assignees_sent": "1",
+        "assignees": [str(org.cora.pk)],
+        "description": "",
+    }
     response = client.post(url, data, **HX)
     assert response.status_code == 422
     assert b"the finish date is before the start date" in response.content
@@ -299,7 +341,9 @@ def test_task_form_saves_and_shows_errors_next_to_fields(client_for, org):
 
 def test_checklist_add_toggle_delete(client_for, org):
     client = client_for(org.cora)
-    response = client.post(reverse("projects:checklist_add", args=[org.task_a.pk]), {"text": "Sketch home"}, **HX)
+    response = client.post(
+        reverse("projects:checklist_add", args=[org.task_a.pk]), {"text": "Sketch home"}, **HX
+    )
     assert response.status_code == 200 and b"Sketch home" in response.content
     item = ChecklistItem.objects.get(task=org.task_a)
     client.post(reverse("projects:checklist_toggle", args=[item.pk]), **HX)
@@ -310,7 +354,9 @@ def test_checklist_add_toggle_delete(client_for, org):
 
 
 def test_empty_checklist_item_is_refused(client_for, org):
-    response = client_for(org.cora).post(reverse("projects:checklist_add", args=[org.task_a.pk]), {"text": ""}, **HX)
+    response = client_for(org.cora).post(
+        reverse("projects:checklist_add", args=[org.task_a.pk]), {"text": ""}, **HX
+    )
     assert response.status_code == 422 and b"the checklist item is empty" in response.content
 
 
@@ -318,7 +364,10 @@ def test_viewer_cannot_touch_the_checklist_or_comment(client_for, org):
     item = ChecklistItem.objects.create(task=org.task_a, text="x")
     client = client_for(org.vera)
     assert client.post(reverse("projects:checklist_toggle", args=[item.pk]), **HX).status_code == 403
-    assert client.post(reverse("projects:comment_add", args=[org.task_a.pk]), {"body": "hi"}, **HX).status_code == 403
+    assert (
+        client.post(reverse("projects:comment_add", args=[org.task_a.pk]), {"body": "hi"}, **HX).status_code
+        == 403
+    )
 
 
 def test_comment_add_and_refuse_empty(client_for, org):
@@ -331,21 +380,35 @@ def test_comment_add_and_refuse_empty(client_for, org):
 
 def test_dependencies_add_refuse_cycle_and_remove(client_for, org):
     client = client_for(org.mark)
-    response = client.post(reverse("projects:dependency_add", args=[org.task_b.pk]),
-                           {"predecessor": org.task_a.pk, "type": "FS", "lag": "2", "lag_unit": "d"}, **HX)
+    response = client.post(
+        reverse("projects:dependency_add", args=[org.task_b.pk]),
+        {"predecessor": org.task_a.pk, "type": "FS", "lag": "2", "lag_unit": "d"},
+        **HX,
+    )
     assert response.status_code == 200
     dep = TaskDependency.objects.get()
-    assert (dep.predecessor_id, dep.successor_id, dep.lag, dep.lag_unit) == (org.task_a.pk, org.task_b.pk, 2, "d")
-    response = client.post(reverse("projects:dependency_add", args=[org.task_a.pk]),
-                           {"predecessor": org.task_b.pk, "type": "FS"}, **HX)
+    assert (dep.predecessor_id, dep.successor_id, dep.lag, dep.lag_unit) == (
+        org.task_a.pk,
+        org.task_b.pk,
+        2,
+        "d",
+    )
+    response = client.post(
+        reverse("projects:dependency_add", args=[org.task_a.pk]),
+        {"predecessor": org.task_b.pk, "type": "FS"},
+        **HX,
+    )
     assert response.status_code == 422 and b"Links form a loop" in response.content
-    response = client.post(reverse("projects:dependency_remove", args=[dep.pk]), {"task": org.task_b.pk}, **HX)
+    response = client.post(
+        reverse("projects:dependency_remove", args=[dep.pk]), {"task": org.task_b.pk}, **HX
+    )
     assert response.status_code == 200 and not TaskDependency.objects.exists()
 
 
 def test_contributor_cannot_add_dependencies(client_for, org):
-    response = client_for(org.cora).post(reverse("projects:dependency_add", args=[org.task_b.pk]),
-                                         {"predecessor": org.task_a.pk}, **HX)
+    response = client_for(org.cora).post(
+        reverse("projects:dependency_add", args=[org.task_b.pk]), {"predecessor": org.task_a.pk}, **HX
+    )
     assert response.status_code == 403
 
 
@@ -365,12 +428,14 @@ def test_my_work_groups_tasks_by_due_date(client_for, org):
 
 def test_my_work_quick_status_change(client_for, org):
     client = client_for(org.cora)
-    response = client.post(reverse("projects:task_edit", args=[org.task_a.pk]),
-                           {"from": "mywork", "status": "in_progress"}, **HX)
+    response = client.post(
+        reverse("projects:task_edit", args=[org.task_a.pk]), {"from": "mywork", "status": "in_progress"}, **HX
+    )
     assert response.status_code == 200
     assert response.content.decode().lstrip().startswith(f'<tr id="mw-{org.task_a.pk}"')
-    response = client.post(reverse("projects:task_edit", args=[org.task_a.pk]),
-                           {"from": "mywork", "status": "blocked"}, **HX)
+    response = client.post(
+        reverse("projects:task_edit", args=[org.task_a.pk]), {"from": "mywork", "status": "blocked"}, **HX
+    )
     assert response.status_code == 422 and b"Why is it blocked?" in response.content
 
 

@@ -4,7 +4,10 @@ colour, baseline, today), built from plain rows without a database."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
+
+import plotly.graph_objects as go
 
 from portfolium.scheduling import charts
 from portfolium.scheduling.selectors import (
@@ -95,12 +98,32 @@ def plan() -> list[GanttRow]:
     return [phase, a, b, side, done]
 
 
+def gantt(rows, **kwargs):
+    """The Gantt figure is a plain dict (no graph_objects validation on the page); go.Figure validates it here,
+    so every test below also proves the dict is a figure plotly accepts, property by property."""
+    return go.Figure(charts.gantt_figure(rows, **kwargs))
+
+
 def traces(fig, meta):
     return [t for t in fig.data if t.meta == meta]
 
 
+def test_gantt_figure_is_plain_json_that_plotly_accepts_unchanged():
+    figure = charts.gantt_figure(plan(), today=D(2026, 1, 8))
+    text = charts.figure_json(figure)
+    assert json.loads(text) == json.loads(json.dumps(figure))  # nothing but JSON types
+    checked = go.Figure(figure)  # raises on any property plotly does not know
+    assert len(checked.data) == len(figure["data"])
+    assert [t["meta"] for t in figure["data"]] == [t.meta for t in checked.data]
+    assert (
+        len(checked.layout.shapes) == len(figure["layout"]["shapes"]) == 1 + 2
+    )  # today, rows 1 and 3 shaded
+    # The page draws it with the same template plotly would have embedded.
+    assert figure["layout"]["template"] == json.loads(go.Figure().to_json())["layout"]["template"]
+
+
 def test_task_bars_run_from_start_to_the_end_of_the_finish_day():
-    fig = charts.gantt_figure(plan(), today=D(2026, 1, 8))
+    fig = gantt(plan(), today=D(2026, 1, 8))
     bars = traces(fig, "tasks")
     ordinary = next(t for t in bars if t.name == "Tasks")
     assert list(ordinary.y) == [3] and ordinary.base[0] == "2026-01-05"
@@ -109,18 +132,18 @@ def test_task_bars_run_from_start_to_the_end_of_the_finish_day():
 
 
 def test_critical_tasks_are_red_and_the_toggle_turns_them_blue():
-    fig = charts.gantt_figure(plan())
+    fig = gantt(plan())
     critical = next(t for t in traces(fig, "tasks") if t.name == "Critical tasks")
     assert critical.marker.color == charts.RED and list(critical.y) == [1, 2]
     milestone = traces(fig, "milestones")[0]
     assert list(milestone.marker.color) == [charts.RED]
-    off = charts.gantt_figure(plan(), show_critical=False)
+    off = gantt(plan(), show_critical=False)
     assert [t.name for t in traces(off, "tasks")] == ["Tasks"]
     assert charts.RED not in list(traces(off, "milestones")[0].marker.color)
 
 
 def test_progress_summary_and_milestone_shapes():
-    fig = charts.gantt_figure(plan())
+    fig = gantt(plan())
     progress = traces(fig, "progress")[0]
     assert progress.x[0] == 3 * charts.DAY_MS * 50 / 100
     summary = traces(fig, "summary")[0]
@@ -130,7 +153,7 @@ def test_progress_summary_and_milestone_shapes():
 
 
 def test_dependency_arrows_go_from_finish_to_start_and_critical_links_are_red():
-    fig = charts.gantt_figure(plan())
+    fig = gantt(plan())
     lines = traces(fig, "links")
     critical = next(t for t in lines if t.name == "Critical links")
     ordinary = next(t for t in lines if t.name == "Links")
@@ -145,19 +168,19 @@ def test_dependency_arrows_go_from_finish_to_start_and_critical_links_are_red():
 def test_links_to_rows_not_shown_are_not_drawn():
     rows = plan()
     collapsed = [rows[0], rows[4]]  # the phase collapsed: its children are not in the rows
-    fig = charts.gantt_figure(collapsed)
+    fig = gantt(collapsed)
     assert traces(fig, "links") == []
 
 
 def test_baseline_trace_only_when_asked():
-    fig = charts.gantt_figure(plan())
+    fig = gantt(plan())
     baseline = traces(fig, "baseline")[0]
     assert list(baseline.base) == ["2026-01-05"] and baseline.marker.color == charts.BASELINE
-    assert traces(charts.gantt_figure(plan(), show_baseline=False), "baseline") == []
+    assert traces(gantt(plan(), show_baseline=False), "baseline") == []
 
 
 def test_today_line_and_row_geometry():
-    fig = charts.gantt_figure(plan(), today=D(2026, 1, 8))
+    fig = gantt(plan(), today=D(2026, 1, 8))
     today = [s for s in fig.layout.shapes if s.name == "today"]
     assert len(today) == 1 and today[0].x0 == "2026-01-08" and today[0].yref == "paper"
     assert fig.layout.height == charts.HEADER_HEIGHT + 5 * charts.ROW_HEIGHT + 4
@@ -167,19 +190,19 @@ def test_today_line_and_row_geometry():
 
 def test_zoom_changes_the_width_and_ticks():
     rows = plan()
-    days = charts.gantt_figure(rows, zoom="days")
-    quarters = charts.gantt_figure(rows, zoom="quarters")
+    days = gantt(rows, zoom="days")
+    quarters = gantt(rows, zoom="quarters")
     assert days.layout.width > quarters.layout.width
     assert days.layout.xaxis.dtick == charts.DAY_MS and quarters.layout.xaxis.dtick == "M3"
 
 
 def test_an_empty_plan_still_draws():
-    fig = charts.gantt_figure([], today=D(2026, 1, 8))
+    fig = gantt([], today=D(2026, 1, 8))
     assert fig.layout.height > 0 and [s for s in fig.layout.shapes if s.name == "today"]
 
 
 def test_hover_names_dates_and_float():
-    fig = charts.gantt_figure(plan())
+    fig = gantt(plan())
     text = next(t for t in traces(fig, "tasks") if t.name == "Tasks").hovertext[0]
     assert "Copy" in text and "Mon 05 Jan 2026" in text and "Total float 2d" in text
 

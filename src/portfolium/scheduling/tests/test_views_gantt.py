@@ -199,6 +199,81 @@ def test_collapsing_a_phase_hides_its_children_in_grid_and_chart(client_for, pla
     assert max(ys) == 1  # two rows only
 
 
+@pytest.fixture
+def nested(planned, monkeypatch):
+    """Apollo with a sub-phase inside Design, counted as a "large" plan (the threshold is lowered for the test:
+    a real one is hundreds of tasks)."""
+    from portfolium.projects.services import project_rollup_refresh
+    from portfolium.scheduling import views
+
+    planned.sub = TaskFactory(project=planned.apollo, parent=planned.phase, name="Sub-phase")
+    planned.deep = TaskFactory(project=planned.apollo, parent=planned.sub, name="Deep task")
+    schedule_recalculate(project=planned.apollo)
+    project_rollup_refresh(project=planned.apollo)
+    planned.apollo.refresh_from_db()
+    monkeypatch.setattr(views, "COLLAPSE_OVER", planned.apollo.task_count - 1)
+    return planned
+
+
+def names(response) -> list[str]:
+    return [r.name for r in response.context["rows"]]
+
+
+def test_a_large_plan_opens_with_phases_below_the_top_level_folded(client_for, nested):
+    response = client_for(nested.mark).get(gantt_url(nested.apollo))
+    assert "Sub-phase" in names(response) and "Deep task" not in names(response)
+    sub = next(r for r in response.context["rows"] if r.name == "Sub-phase")
+    assert sub.collapsed
+    # Links that keep the view leave the default out of the URL; the toggle says what it opens.
+    assert "collapsed" not in sub.urls["edit"] and "collapsed" not in sub.urls["post"]
+    assert sub.urls["toggle"].endswith("?collapsed=")
+    opened = client_for(nested.mark).get(sub.urls["toggle"], **HX)
+    assert "Deep task" in names(opened)
+
+
+def test_expand_all_shows_every_row_of_a_large_plan_and_collapse_all_folds_it(client_for, nested):
+    client = client_for(nested.mark)
+    page = client.get(gantt_url(nested.apollo))
+    expanded = client.get(page.context["expand_all_url"], **HX)
+    assert page.context["expand_all_url"].endswith("?collapsed=")
+    assert names(expanded) == [
+        "Design",
+        "Wireframes",
+        "Visual design",
+        "Sub-phase",
+        "Deep task",
+        "Design signed off",
+    ]
+    # The state survives an edit made in the expanded view.
+    edited = client.post(expanded.context["rows"][1].urls["post"], {"duration": "2d"}, **HX)
+    assert edited.status_code == 200 and "Deep task" in names(edited)
+    folded = client.get(expanded.context["collapse_all_url"], **HX)
+    assert names(folded) == ["Design", "Design signed off"]
+
+
+def test_a_small_plan_opens_unfolded_with_short_links(client_for, planned):
+    response = client_for(planned.mark).get(gantt_url(planned.apollo))
+    assert names(response) == ["Design", "Wireframes", "Visual design", "Design signed off"]
+    assert response.context["expand_all_url"].rstrip("?") == gantt_url(planned.apollo)
+    row = response.context["rows"][1]
+    assert row.urls["edit"] == gantt_url(planned.apollo, f"edit={row.task_id}")
+    assert row.urls["post"] == edit_url(planned.task_a) + "?"
+
+
+def test_collapsed_ids_travel_as_runs_and_a_huge_run_is_ignored():
+    from django.http import QueryDict
+
+    from portfolium.scheduling.views import GanttState, _ids_parse, _ids_text
+
+    ids = frozenset({3, 5, 6, 10, 11, 12, 13, 40})
+    assert _ids_text(ids) == "3,5,6,10-13,40"
+    assert _ids_parse(_ids_text(ids)) == ids
+    assert _ids_parse("7,x,9-8,1-999999999") == {7}
+    assert GanttState.parse(QueryDict("collapsed=")).collapsed == frozenset()
+    assert GanttState.parse(QueryDict("")).collapsed is None
+    assert GanttState(collapsed=ids).query() == "collapsed=3,5,6,10-13,40"
+
+
 def test_an_htmx_request_gets_the_fragment_only(client_for, planned):
     body = client_for(planned.vera).get(gantt_url(planned.apollo, "zoom=months"), **HX).content.decode()
     assert body.lstrip().startswith("<section") and "<html" not in body
