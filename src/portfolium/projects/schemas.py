@@ -192,7 +192,23 @@ class TaskOut(Schema):
         return list(obj.assignees.all())
 
 
-class TaskCreate(InputSchema):
+class TaskPlanFields(InputSchema):
+    """The scheduling inputs a task takes on create and update."""
+
+    duration_minutes: int | None = Field(None, ge=0, le=10_000_000, description="working minutes")
+    duration: str | None = Field(None, max_length=20, description='readable duration instead of minutes: '
+                                                                   '"3d", "4h", "1w", "90m"')
+    optimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    pessimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
+    calendar: int | None = Field(None, description="working calendar id; null: the project's")
+    constraint_type: ConstraintType | None = None
+    constraint_date: dt.date | None = None
+    deadline: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_finish: dt.date | None = None
+
+
+class TaskCreate(TaskPlanFields):
     """Typing ``start`` pins it ("start no earlier than") unless a constraint is given; typing ``finish`` sets
     the duration to the working time up to it. The scheduler then computes ``start``/``finish``."""
 
@@ -213,20 +229,9 @@ class TaskCreate(InputSchema):
     estimate_points: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     percent_complete: int | None = Field(None, ge=0, le=100)
     custom_fields: dict[str, Any] | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=10_000_000, description="working minutes")
-    duration: str | None = Field(None, max_length=20, description='readable duration instead of minutes: '
-                                                                   '"3d", "4h", "1w", "90m"')
-    optimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
-    pessimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
-    calendar: int | None = Field(None, description="working calendar id; null: the project's")
-    constraint_type: ConstraintType | None = None
-    constraint_date: dt.date | None = None
-    deadline: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_finish: dt.date | None = None
 
 
-class TaskUpdate(InputSchema):
+class TaskUpdate(TaskPlanFields):
     """Contributors may change status, blocked_reason, percent_complete, description and custom_fields;
     everything else needs the manager role. Use the move operations to change a task's place."""
 
@@ -245,17 +250,6 @@ class TaskUpdate(InputSchema):
     estimate_points: Decimal | None = Field(None, ge=0, max_digits=6, decimal_places=1)
     percent_complete: int | None = Field(None, ge=0, le=100)
     custom_fields: dict[str, Any] | None = None
-    duration_minutes: int | None = Field(None, ge=0, le=10_000_000, description="working minutes")
-    duration: str | None = Field(None, max_length=20, description='readable duration instead of minutes: '
-                                                                   '"3d", "4h", "1w", "90m"')
-    optimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
-    pessimistic_minutes: int | None = Field(None, ge=0, le=10_000_000)
-    calendar: int | None = Field(None, description="working calendar id; null: the project's")
-    constraint_type: ConstraintType | None = None
-    constraint_date: dt.date | None = None
-    deadline: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_finish: dt.date | None = None
 
 
 class TaskMove(InputSchema):

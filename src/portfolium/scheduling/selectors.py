@@ -365,60 +365,35 @@ def _attach_links(rows: list[GanttRow], *, project: Project, wbs: dict[int, str]
         .order_by("id")
         .values_list(*_LINK_FIELDS)
     )
-    for (
-        pk,
-        kind,
-        lag,
-        unit,
-        p_id,
-        p_name,
-        p_project,
-        p_code,
-        p_program,
-        p_portfolio,
-        s_id,
-        s_name,
-        s_project,
-        s_code,
-        s_program,
-        s_portfolio,
-    ) in links:
-        succ = shown.get(s_id) if s_project == project.pk else None
+    for pk, kind, lag, unit, *ends in links:
+        predecessor, successor = ends[:6], ends[6:]
+        succ = shown.get(successor[0]) if successor[2] == project.pk else None
         if succ is not None:
-            gone = hidden(p_project, p_program, p_portfolio)
-            same = p_project == project.pk
-            succ.predecessors.append(
-                LinkRef(
-                    pk,
-                    p_id,
-                    "" if gone else p_name,
-                    wbs.get(p_id, ""),
-                    p_project,
-                    "" if same or gone else p_code,
-                    kind,
-                    lag,
-                    unit,
-                    gone,
-                )
-            )
-        pred = shown.get(p_id) if p_project == project.pk else None
+            succ.predecessors.append(_link_ref(pk, kind, lag, unit, predecessor, project.pk, wbs, hidden))
+        pred = shown.get(predecessor[0]) if predecessor[2] == project.pk else None
         if pred is not None:
-            gone = hidden(s_project, s_program, s_portfolio)
-            same = s_project == project.pk
-            pred.successors.append(
-                LinkRef(
-                    pk,
-                    s_id,
-                    "" if gone else s_name,
-                    wbs.get(s_id, ""),
-                    s_project,
-                    "" if same or gone else s_code,
-                    kind,
-                    lag,
-                    unit,
-                    gone,
-                )
-            )
+            pred.successors.append(_link_ref(pk, kind, lag, unit, successor, project.pk, wbs, hidden))
+
+
+def _link_ref(
+    pk: int,
+    kind: str,
+    lag: Any,
+    unit: str,
+    other: list[Any],
+    project_id: int,
+    wbs: dict[int, str],
+    hidden: Any,
+) -> LinkRef:
+    """The far end of a link, as seen from a row of ``project_id``: ``other`` is (task id, name, project id,
+    project code, program id, portfolio id). A task of a project the reader cannot see keeps no name or code."""
+    task_id, name, other_project, code, program, portfolio = other
+    gone = hidden(other_project, program, portfolio)
+    same = other_project == project_id
+    return LinkRef(
+        pk, task_id, "" if gone else name, wbs.get(task_id, ""), other_project,
+        "" if same or gone else code, kind, lag, unit, gone,
+    )  # fmt: skip
 
 
 def summary_ids(rows: Iterable[GanttRow]) -> list[int]:
