@@ -21,6 +21,16 @@ def user_list(*, search: str | None = None) -> QuerySet[User]:
     return qs.order_by("display_name", "username")
 
 
+#: How many people a role picker lists before the reader types a name.
+PICKER_LIMIT = 50
+
+
+def picker_people(*, search: str | None = None) -> tuple[list[User], bool]:
+    """People for a role picker: the first ``PICKER_LIMIT`` matches, and whether there are more."""
+    people = list(user_list(search=search or None)[: PICKER_LIMIT + 1])
+    return people[:PICKER_LIMIT], len(people) > PICKER_LIMIT
+
+
 def team_list(*, search: str | None = None) -> QuerySet[Team]:
     qs = Team.objects.prefetch_related("members")
     if search:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<int:user_id>/", views.person_detail, name="person"),
     path("people/<int:user_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:user_id>/password/", views.person_password, name="person_password"),
+    path("people/options/", views.people_options, name="people_options"),
     path("teams/", views.teams, name="teams"),
     path("teams/add/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/", views.team_detail, name="team"),

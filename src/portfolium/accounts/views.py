@@ -309,6 +309,20 @@ def team_candidates(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def people_options(request: HttpRequest) -> HttpResponse:
+    """The options of a members panel's person-or-team picker, narrowed by what the reader typed (a fragment)."""
+    search = (request.GET.get("q") or "").strip()[:100]
+    people, more = selectors.picker_people(search=search)
+    teams = list(selectors.team_list(search=search or None).prefetch_related(None)[: selectors.PICKER_LIMIT])
+    return render_page(
+        request,
+        "includes/_principal_options.html",
+        {"m_people": people, "m_people_more": more, "m_teams": teams, "m_search": search},
+    )
+
+
+@login_required
 @require_POST
 @handle_errors
 def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from portfolium.accounts.access import membership_get_for_user
 from portfolium.accounts.models import Membership, Role
 from portfolium.accounts.roles import role_map_for
-from portfolium.accounts.selectors import membership_list, team_list, user_list
+from portfolium.accounts.selectors import membership_list, picker_people, team_list, user_list
 from portfolium.accounts.services import membership_grant, membership_revoke
 from portfolium.core.errors import NotFound, ValidationError
 from portfolium.core.htmx import handle_errors
@@ -84,7 +84,7 @@ def members_context(user: Any, kind: str, obj: Any, **extra: Any) -> dict[str, A
         "m_direct": list(membership_list(**{kind: obj.pk})),
         "m_inherited": _inherited(user, kind, obj),
         "m_can_manage": can_manage,
-        "m_people": list(user_list()) if can_manage else [],
+        **_picker(can_manage, extra.get("m_pick_user")),
         "m_teams": list(team_list().prefetch_related(None)) if can_manage else [],
         "m_roles": Role.choices,
         "m_grant_url": reverse(f"{_app(kind)}:{kind}_members", args=[obj.pk]),
@@ -92,6 +92,16 @@ def members_context(user: Any, kind: str, obj: Any, **extra: Any) -> dict[str, A
         "m_role": "",
         **extra,
     }
+
+
+def _picker(can_manage: bool, picked: int | None) -> dict[str, Any]:
+    """The first people for the grant picker (typing a name fetches the rest), keeping a picked person listed."""
+    if not can_manage:
+        return {"m_people": [], "m_people_more": False}
+    people, more = picker_people()
+    if picked and all(p.pk != picked for p in people):
+        people += list(user_list().filter(pk=picked))
+    return {"m_people": people, "m_people_more": more}
 
 
 def _app(kind: str) -> str:
