@@ -197,6 +197,18 @@ def test_the_schedule_lists_dates_floats_and_the_critical_path(plan, client_for)
     assert body["critical_path"] == [plan.task_b.pk, plan.milestone.pk]
 
 
+def test_the_schedule_body_matches_its_documented_schema(plan, client_for):
+    from portfolium.scheduling.schemas import ScheduleOut, ScheduleTaskOut
+
+    response = client_for(plan.vera).get(f"/api/projects/{plan.apollo.pk}/schedule")
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    parsed = ScheduleOut.model_validate(body)
+    assert set(body) == set(ScheduleOut.model_fields)
+    assert parsed.tasks and all(set(row) == set(ScheduleTaskOut.model_fields) for row in body["tasks"])
+    assert client_for(plan.olga).get(f"/api/projects/{plan.apollo.pk}/schedule").status_code == 404
+
+
 def test_a_target_finish_the_plan_misses_shows_negative_float(plan, client_for):
     project_services.project_update(actor=plan.mark, project=plan.apollo, data={"finish": D(2026, 1, 6)})
     body = client_for(plan.vera).get(f"/api/projects/{plan.apollo.pk}/schedule").json()
