@@ -513,31 +513,8 @@ def roadmap_figure(data: Roadmap, *, today: dt.date | None = None) -> go.Figure:
             }
         )
     if today:
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": _day(today),
-                "x1": _day(today),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": TODAY, "width": 2, "dash": "dot"},
-                "name": "today",
-            }
-        )
-        annotations.append(
-            {
-                "x": _day(today),
-                "y": 1,
-                "xref": "x",
-                "yref": "paper",
-                "yanchor": "bottom",
-                "text": "Today",
-                "showarrow": False,
-                "font": {"size": 10, "color": TODAY},
-            }
-        )
+        shapes.append(_today_line(today))
+        annotations.append(_today_label(today))
     n = max(len(labels), 1)
     x_range = None
     if data.start and data.finish:
